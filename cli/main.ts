@@ -1,0 +1,27 @@
+// `hwc`: the command line of work coaches, managers, auditors and policy teams.
+import { Command, CommanderError } from 'commander';
+import { CliError } from './errors';
+import * as simulate from './commands/simulate';
+import * as diagram from './commands/diagram';
+
+const program = new Command('hwc')
+  .description('Health and Work Conversation journeys: XState machine, Temporal workflows')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+for (const command of [simulate, diagram]) command.register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Commander already printed the message; usage errors are bad input.
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  if (e instanceof CliError) {
+    process.stderr.write(`hwc: ${e.message}\n`);
+    process.exit(e.exitCode);
+  }
+  process.stderr.write(`hwc: ${(e as Error).message}\n`);
+  process.exit(1);
+}
