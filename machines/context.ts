@@ -246,3 +246,62 @@ export const edit =
     fn(d, event, params);
     return d.c;
   };
+
+/** The activity that performs each kind of effect: one per thing the case, benefit or letter system does. */
+export const ACTIVITY_FOR_EFFECT = {
+  'lms.requestReassignment': 'requestReassignment',
+  'lms.note': 'addNote',
+  'lms.setMarker': 'setMarker',
+  'lms.readAdjustments': 'readAdjustments',
+  'lms.bookAppointment': 'bookAppointment',
+  'lms.updateAppointment': 'updateAppointment',
+  'lms.createWorkflow': 'createLmsWorkflow',
+  'lms.recordActionPlan': 'recordActionPlan',
+  'lms.raiseDoubt': 'raiseDoubt',
+  'lms.withdrawDoubt': 'withdrawDoubt',
+  'lms.finalCheck': 'finalCheck',
+  'lms.arrangeSafeguardVisit': 'arrangeSafeguardVisit',
+  'lms.referToDecisionMaker': 'referToDecisionMaker',
+  'lms.escalate': 'escalateToTeamLeader',
+  'comms.letter': 'sendLetter',
+  'comms.notify': 'sendNotification',
+} as const satisfies Record<Effect['kind'], string>;
+export type EffectActivityName = (typeof ACTIVITY_FOR_EFFECT)[Effect['kind']];
+
+/** A one-line, personal-data-free description of an effect: activity summaries in the Web UI, audit trail. */
+export function describeEffect(e: Effect): string {
+  switch (e.kind) {
+    case 'lms.requestReassignment':
+      return `LMS: ask office ${e.toOffice} to reassign the case`;
+    case 'lms.note':
+      return 'LMS: notepad entry';
+    case 'lms.setMarker':
+      return `LMS: marker ${e.marker} stage ${e.stage}`;
+    case 'lms.readAdjustments':
+      return 'LMS: read markers, reasonable adjustments, Staff Protection List';
+    case 'lms.bookAppointment':
+      return `LMS diary: book ${e.appointment} (${e.minutes} min) at ${e.at} with ${e.workCoach}`;
+    case 'lms.updateAppointment':
+      return `LMS diary: appointment ${e.appointmentId} ${e.status}`;
+    case 'lms.createWorkflow':
+      return `LMS workflow: ${e.purpose} due ${e.due}`;
+    case 'lms.recordActionPlan':
+      return `LMS: action plan with ${e.actions.length} voluntary action(s)`;
+    case 'lms.raiseDoubt':
+      return `LMS: raise ${e.failure} doubt`;
+    case 'lms.withdrawDoubt':
+      return 'LMS: withdraw doubt';
+    case 'lms.finalCheck':
+      return 'LMS: final check of potentially-violent markers and notes';
+    case 'lms.arrangeSafeguardVisit':
+      return 'LMS: arrange safeguard visit';
+    case 'lms.referToDecisionMaker':
+      return 'LMS: DART stencil and claim referred to the LM decision maker';
+    case 'lms.escalate':
+      return `LMS: escalate to team leader: ${e.reason}`;
+    case 'comms.letter':
+      return `Letter ${e.letter}`;
+    case 'comms.notify':
+      return `Notification ${e.notification}`;
+  }
+}

@@ -1,0 +1,142 @@
+// The Temporal engine: the scenario runs as a real `hwcJourney` workflow on the time-skipping test server,
+// with a real worker and the SQLite stubs. The workflow's business clock is offset so that it starts at
+// the scenario's start; every event carries an explicit `at`; so its trace equals the pure engine's.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { StubStore } from '../activities/store';
+import { holidaysForJourney } from '../domain/bank-holidays';
+import type { JourneyEvent, Scenario, Trace } from '../domain/schemas';
+import { testServerExecutable } from '../worker/binaries';
+import { installRuntime } from '../worker/runtime';
+import { createHwcWorker } from '../worker/worker';
+import { journeyQuery, viewQuery, workflowIdFor, eventUpdate, type JourneyView } from '../workflows/messages';
+import { hwcJourney } from '../workflows/journey';
+import type { Engine, EngineView } from './runner';
+import { runScenario } from './runner';
+
+const POLL_MS = 20;
+const QUIESCE_LIMIT_MS = 60_000;
+
+export class TemporalEngine implements Engine {
+  private clock: string;
+
+  constructor(
+    private readonly env: TestWorkflowEnvironment,
+    private readonly handle: WorkflowHandle<typeof hwcJourney>,
+    private readonly offsetMs: number,
+    start: string,
+  ) {
+    this.clock = start;
+  }
+
+  /** Wait until the workflow has handled every deadline up to the clock and performed every effect. */
+  private async settled(): Promise<JourneyView> {
+    const deadline = Date.now() + QUIESCE_LIMIT_MS;
+    for (;;) {
+      const v = await this.handle.query(viewQuery);
+      const timersDone = !v.nextTimer || v.nextTimer.at > this.clock;
+      if ((v.ended || timersDone) && v.pendingEffects === 0) return v;
+      if (Date.now() > deadline) throw new Error(`workflow did not settle in state ${v.stage}`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  async view(): Promise<EngineView> {
+    const v = await this.settled();
+    return { ...v, now: this.clock };
+  }
+
+  async deliver(event: JourneyEvent & { at: string }): Promise<void> {
+    try {
+      await this.handle.executeUpdate(eventUpdate, { args: [event] });
+    } catch (e) {
+      if (e instanceof WorkflowUpdateFailedError) throw new Error(e.cause?.message ?? e.message);
+      throw e;
+    }
+    await this.settled();
+  }
+
+  async advanceTo(at: string): Promise<void> {
+    const businessNow = (await this.env.currentTimeMs()) + this.offsetMs;
+    const ms = Date.parse(at) - businessNow;
+    if (ms > 0) await this.env.sleep(ms);
+    if (at > this.clock) this.clock = at;
+    await this.settled();
+  }
+
+  async trace(): Promise<Trace> {
+    return this.handle.query(journeyQuery);
+  }
+}
+
+/** A reusable harness: one test server and one worker for many scenarios (tests run dozens). */
+export class TemporalSimulator {
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    private readonly worker: Worker,
+    private readonly store: StubStore,
+    private readonly dir: string,
+    private readonly running: Promise<void>,
+  ) {}
+
+  static async create(): Promise<TemporalSimulator> {
+    installRuntime('WARN');
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+    const dir = mkdtempSync(join(tmpdir(), 'hwc-sim-'));
+    const store = new StubStore(join(dir, 'stubs.sqlite'));
+    const worker = await createHwcWorker({ connection: env.nativeConnection, store, taskQueue: 'hwc-simulate' });
+    const running = worker.run();
+    return new TemporalSimulator(env, worker, store, dir, running);
+  }
+
+  private runs = 0;
+
+  async run(scenario: Scenario): Promise<Trace> {
+    const ref = scenario.claimant.claimantRef;
+    // JSAPS holds the scenario's record: the pre-call check reads it from the stub, as in production.
+    this.store.putClaimant(ref, scenario.claimant);
+    const serverNow = await this.env.currentTimeMs();
+    const offsetMs = Date.parse(scenario.start) - serverNow;
+    const handle = await this.env.client.workflow.start(hwcJourney, {
+      taskQueue: 'hwc-simulate',
+      workflowId: `${workflowIdFor(ref)}-sim-${++this.runs}-${serverNow}`,
+      args: [
+        {
+          office: scenario.office,
+          record: scenario.claimant,
+          holidays: holidaysForJourney(scenario.start),
+          start: scenario.start,
+          clockOffsetMs: offsetMs,
+          searchAttributes: false,
+        },
+      ],
+    });
+    const engine = new TemporalEngine(this.env, handle, offsetMs, scenario.start);
+    try {
+      return await runScenario(scenario, engine);
+    } finally {
+      await handle.terminate('simulation finished').catch(() => undefined);
+    }
+  }
+
+  async close() {
+    this.worker.shutdown();
+    await this.running;
+    await this.env.teardown();
+    this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function simulateOnTemporal(scenario: Scenario): Promise<Trace> {
+  const sim = await TemporalSimulator.create();
+  try {
+    return await sim.run(scenario);
+  } finally {
+    await sim.close();
+  }
+}

@@ -1,0 +1,72 @@
+// Configuration from the environment, validated once with zod: a bad value stops the program with one
+// line naming the variable and what it accepts.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const file = z.string().min(1).refine((p) => existsSync(p), 'file not found');
+
+const Env = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233')
+    .default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[\w.-]{1,255}$/, 'must be a namespace name').default('default'),
+  TEMPORAL_TLS_CERT: file.optional(),
+  TEMPORAL_TLS_KEY: file.optional(),
+  TEMPORAL_TLS_CA: file.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  HWC_TASK_QUEUE: z.string().regex(/^[\w.-]{1,100}$/).default('hwc'),
+  HWC_DATA_DIR: z.string().min(1).default(resolve(PROJECT_ROOT, 'data')),
+  HWC_DB: z.string().min(1).optional(),
+  HWC_MAX_CACHED_WORKFLOWS: int(10, 100_000).default(2000),
+  HWC_MAX_CONCURRENT_ACTIVITIES: int(1, 1000).default(50),
+  HWC_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 1000).default(20),
+  HWC_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  HWC_DEV_PORT: int(1, 65535).default(7233),
+  HWC_UI_PORT: int(1, 65535).default(8233),
+});
+
+export type HwcConfig = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ConfigError(`environment variable ${String(i.path[0])}: ${i.message}`);
+  }
+  const e = parsed.data;
+  if (!!e.TEMPORAL_TLS_CERT !== !!e.TEMPORAL_TLS_KEY)
+    throw new ConfigError('environment variables TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)');
+  const tls = !!(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS === 'true') && e.TEMPORAL_TLS !== 'false';
+  return {
+    address: e.TEMPORAL_ADDRESS,
+    namespace: e.TEMPORAL_NAMESPACE,
+    tls: tls
+      ? {
+          clientCertPath: e.TEMPORAL_TLS_CERT,
+          clientKeyPath: e.TEMPORAL_TLS_KEY,
+          caPath: e.TEMPORAL_TLS_CA,
+          serverName: e.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : null,
+    apiKey: e.TEMPORAL_API_KEY,
+    taskQueue: e.HWC_TASK_QUEUE,
+    dataDir: e.HWC_DATA_DIR,
+    dbPath: e.HWC_DB ?? resolve(e.HWC_DATA_DIR, 'stubs.sqlite'),
+    maxCachedWorkflows: e.HWC_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivities: e.HWC_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTasks: e.HWC_MAX_CONCURRENT_WORKFLOW_TASKS,
+    logLevel: e.HWC_LOG_LEVEL,
+    devPort: e.HWC_DEV_PORT,
+    uiPort: e.HWC_UI_PORT,
+  };
+}

@@ -1,0 +1,53 @@
+// The worker: journey workflows plus the stub activities, sized for a 2-core machine.
+import { fileURLToPath } from 'node:url';
+import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { StubStore } from '../activities/store';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
+/** The workflow bundle, built once per process (webpack takes seconds; several workers can share it). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error(message: string, meta?: Record<string, unknown>) {
+    console.error(message, meta ?? '');
+  },
+  log() {},
+};
+
+export interface HwcWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  store: StubStore;
+  maxCachedWorkflows?: number;
+  maxConcurrentActivities?: number;
+  maxConcurrentWorkflowTasks?: number;
+  identity?: string;
+}
+
+export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace ?? 'default',
+    taskQueue: o.taskQueue ?? 'hwc',
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ store: o.store }),
+    ...(o.identity ? { identity: o.identity } : {}),
+    // Journeys wait for weeks and wake briefly: a large cache keeps hot ones without replaying, and
+    // two cores do not gain from more than a handful of concurrent workflow tasks.
+    maxCachedWorkflows: o.maxCachedWorkflows ?? 2000,
+    maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities ?? 50,
+    maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTasks ?? 20,
+    shutdownGraceTime: '10s',
+  });
+}

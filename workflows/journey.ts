@@ -1,0 +1,212 @@
+// One durable workflow per claimant (`hwc-<claimantRef>`): it feeds people's events (Updates, Signals)
+// and due deadlines into the shared step function and performs the effects it decides, as activities, in
+// order. The journey state lives in memory; Temporal's history makes it durable and replayable.
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { ClaimantRecord, type Trace } from '../domain/schemas';
+import { ACTIVITY_FOR_EFFECT, describeEffect, type TimerEvent } from '../machines/context';
+import { TIMER_WORDS, waitingFor } from '../machines/describe';
+import {
+  acceptedEvents,
+  isEnded,
+  nextTimer,
+  stageOf,
+  startJourney,
+  step,
+  toTrace,
+  validateEvent,
+  type JourneyState,
+  type Validation,
+} from '../machines/step';
+import {
+  decisionsQuery,
+  eventSignal,
+  eventUpdate,
+  journeyQuery,
+  viewQuery,
+  type EventRequest,
+  type JourneyWorkflowInput,
+} from './messages';
+import {
+  HwcEasementUsed,
+  HwcNextDeadline,
+  HwcOffice,
+  HwcOutcome,
+  HwcStage,
+  HwcWorkCoach,
+} from './search-attributes';
+
+const activities = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '2m',
+    // A stub system that is down is retried until it is back; bad data never will be.
+    nonRetryableErrorTypes: ['BadData'],
+  },
+});
+
+/** How far ahead of the workflow clock a client may date an event (clock skew between machines). */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** Deadlines whose check re-reads the benefit system (A3.3 pre-call check, A3.1.5 deferral review). */
+const READS_RECORD: readonly TimerEvent[] = ['PRE_CALL_DUE', 'REVIEW_DUE'];
+
+export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
+  const offset = input.clockOffsetMs ?? 0;
+  const businessNow = () => new Date(Date.now() + offset).toISOString();
+  const { workflowId } = wf.workflowInfo();
+  const parsed = ClaimantRecord.safeParse(input.record);
+  if (!parsed.success) throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
+  const record = parsed.data;
+
+  let state: JourneyState = startJourney({
+    office: input.office,
+    record,
+    start: input.start ?? businessNow(),
+    holidays: input.holidays,
+  });
+  let version = 0;
+  let performed = 0;
+
+  const check = (req: EventRequest): Validation => {
+    if (!req || typeof req !== 'object') return { ok: false, error: 'event: must be an object' };
+    if (!req.by) return { ok: false, error: `${String(req.type)}.by: every event must carry {staffId, role}` };
+    const now = businessNow();
+    const given = typeof req.at === 'string' && !Number.isNaN(Date.parse(req.at)) ? new Date(req.at).toISOString() : null;
+    if (given && Date.parse(given) > Date.parse(now) + FUTURE_TOLERANCE_MS)
+      return { ok: false, error: `${String(req.type)}.at: ${given} is in the future (now ${now})` };
+    const clock = state.snapshot.context.now;
+    const at = given ?? now;
+    return validateEvent(state, req, at < clock ? clock : at);
+  };
+
+  const accept = (req: EventRequest) => {
+    const v = check(req);
+    if (!v.ok) throw wf.ApplicationFailure.nonRetryable(v.error, 'InvalidEvent');
+    state = step(state, v.event);
+    version++;
+    publish();
+  };
+
+  wf.setHandler(
+    eventUpdate,
+    (req) => {
+      accept(req);
+      const t = toTrace(state);
+      return { stage: t.stage, status: t.status, outcome: t.outcome };
+    },
+    {
+      validator: (req) => {
+        const v = check(req);
+        if (!v.ok) throw new Error(v.error);
+      },
+    },
+  );
+  wf.setHandler(eventSignal, (req) => {
+    const v = check(req);
+    // Fire-and-forget clients get no answer: a refused signal is logged (no personal data) and dropped.
+    if (!v.ok) wf.log.warn('event signal refused', { type: String(req?.type), reason: v.error });
+    else accept(req);
+  });
+  wf.setHandler(journeyQuery, () => toTrace(state));
+  wf.setHandler(viewQuery, () => ({
+    now: businessNow(),
+    clock: state.snapshot.context.now,
+    stage: stageOf(state.snapshot),
+    ended: isEnded(state),
+    accepted: acceptedEvents(state),
+    nextTimer: nextTimer(state, true),
+    nextDeadline: nextTimer(state, false),
+    pendingEffects: state.snapshot.context.effects.length - performed,
+    waitingFor: waitingFor(stageOf(state.snapshot)),
+  }));
+  wf.setHandler(decisionsQuery, () => ({
+    transitions: state.transitions,
+    rules: state.snapshot.context.rules,
+    effects: state.snapshot.context.effects,
+  }));
+
+  let publishedStage = '';
+  let publishedDeadline: string | null | undefined;
+  function publish() {
+    const c = state.snapshot.context;
+    const stage = stageOf(state.snapshot);
+    const next = nextTimer(state, true);
+    if (input.searchAttributes !== false && (stage !== publishedStage || next?.at !== publishedDeadline)) {
+      wf.upsertSearchAttributes([
+        { key: HwcStage, value: stage },
+        { key: HwcOffice, value: input.office },
+        { key: HwcWorkCoach, value: c.workCoach },
+        { key: HwcOutcome, value: c.outcome ?? 'NONE' },
+        { key: HwcNextDeadline, value: next ? new Date(next.at) : null },
+        { key: HwcEasementUsed, value: c.easementUsed },
+      ]);
+    }
+    publishedStage = stage;
+    publishedDeadline = next?.at ?? null;
+    wf.setCurrentDetails(details());
+  }
+
+  function details(): string {
+    const c = state.snapshot.context;
+    const stage = stageOf(state.snapshot);
+    const next = nextTimer(state, true);
+    const open = c.doubts.find((d) => d.withdrawnAt === null);
+    return [
+      `**Stage:** ${stage}`,
+      `**Waiting for:** ${waitingFor(stage)}`,
+      `**Next deadline:** ${next ? `${next.at} (${TIMER_WORDS[next.type]})` : 'none'}`,
+      `**Outcome:** ${c.outcome ? `${c.outcome}${c.reason ? ` (${c.reason})` : ''}` : 'none yet'}`,
+      `**Easement used:** ${c.easementUsed ? 'yes' : 'no'}`,
+      `**Open doubt:** ${open ? `raised ${open.raisedAt}` : 'none'}`,
+      `**Work coach:** ${c.workCoach} · **Office:** ${input.office}`,
+    ].join('\n\n');
+  }
+
+  async function performEffects() {
+    const effects = () => state.snapshot.context.effects;
+    while (performed < effects().length) {
+      const effect = effects()[performed];
+      const name = ACTIVITY_FOR_EFFECT[effect.kind];
+      await activities[name].executeWithOptions(
+        {
+          startToCloseTimeout: '30s',
+          retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: ['BadData'] },
+          summary: describeEffect(effect),
+        },
+        [{ workflowId, claimantRef: record.claimantRef, effect }],
+      );
+      performed = effect.seq;
+    }
+  }
+
+  publish();
+  while (!isEnded(state)) {
+    await performEffects();
+    if (isEnded(state)) break;
+    const seen = version;
+    const t = nextTimer(state, true);
+    const moved = () => version !== seen || performed < state.snapshot.context.effects.length;
+    if (!t) {
+      await wf.condition(moved);
+      continue;
+    }
+    const wait = Date.parse(t.at) - (Date.now() + offset);
+    if (wait > 0 && (await wf.condition(moved, wait, { summary: `${TIMER_WORDS[t.type]} at ${t.at}` }))) continue;
+    const fresh = READS_RECORD.includes(t.type)
+      ? await activities.readClaimantRecord.executeWithOptions(
+          { startToCloseTimeout: '30s', summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
+          [{ claimantRef: record.claimantRef }],
+        )
+      : null;
+    // A person's event may have arrived during the read: look again before the deadline is applied.
+    if (version !== seen) continue;
+    state = step(state, { type: t.type, at: t.at, record: fresh ?? undefined });
+    version++;
+    publish();
+  }
+  await performEffects();
+  await wf.condition(wf.allHandlersFinished);
+  return toTrace(state);
+}
