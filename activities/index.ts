@@ -47,7 +47,7 @@ export function createActivities({ store }: ActivityDeps) {
           appointmentId: effect.appointmentId,
           claimantRef,
           kind: effect.appointment,
-          at: effect.at,
+          at: effect.appointmentAt,
           workCoach: effect.workCoach,
           status: 'booked',
         });

@@ -3,13 +3,15 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './errors';
 import * as simulate from './commands/simulate';
 import * as diagram from './commands/diagram';
+import * as dev from './commands/dev';
+import * as worker from './commands/worker';
 
 const program = new Command('hwc')
   .description('Health and Work Conversation journeys: XState machine, Temporal workflows')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const command of [simulate, diagram]) command.register(program);
+for (const command of [dev, worker, simulate, diagram]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

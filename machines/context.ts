@@ -34,7 +34,7 @@ export type Effect =
   | { kind: 'lms.note'; text: string }
   | { kind: 'lms.setMarker'; marker: 'CC & HWC'; stage: string }
   | { kind: 'lms.readAdjustments' }
-  | { kind: 'lms.bookAppointment'; appointmentId: number; appointment: AppointmentKind; at: string; workCoach: string; minutes: number }
+  | { kind: 'lms.bookAppointment'; appointmentId: number; appointment: AppointmentKind; appointmentAt: string; workCoach: string; minutes: number }
   | { kind: 'lms.updateAppointment'; appointmentId: number; status: AppointmentStatus }
   | { kind: 'lms.createWorkflow'; purpose: string; due: string }
   | { kind: 'lms.recordActionPlan'; actions: { what: string; where: string; when: string }[]; myValues: string }
@@ -55,7 +55,7 @@ export interface DartStencil {
   easementUsed: boolean;
 }
 
-/** An effect with its logical time and a sequence number: (workflow id, seq) is its idempotency key. */
+/** An effect with its logical time `at` and a sequence number: (workflow id, seq) is its idempotency key. */
 export type RecordedEffect = Effect & { seq: number; at: string };
 
 export interface RuleFired {
@@ -189,7 +189,7 @@ export class Draft {
     const id = this.c.appointments.length + 1;
     this.c.appointments.push({ id, kind, at, workCoach: this.c.workCoach, status: 'booked' });
     const minutes = kind === 'PRE_CALL' ? 10 : 40;
-    this.effect({ kind: 'lms.bookAppointment', appointmentId: id, appointment: kind, at, workCoach: this.c.workCoach, minutes });
+    this.effect({ kind: 'lms.bookAppointment', appointmentId: id, appointment: kind, appointmentAt: at, workCoach: this.c.workCoach, minutes });
   }
   /** The most recent appointment of a kind (the current HWC or pre-call). */
   current(kind: AppointmentKind): StoredAppointment | undefined {
@@ -280,7 +280,7 @@ export function describeEffect(e: Effect): string {
     case 'lms.readAdjustments':
       return 'LMS: read markers, reasonable adjustments, Staff Protection List';
     case 'lms.bookAppointment':
-      return `LMS diary: book ${e.appointment} (${e.minutes} min) at ${e.at} with ${e.workCoach}`;
+      return `LMS diary: book ${e.appointment} (${e.minutes} min) at ${e.appointmentAt} with ${e.workCoach}`;
     case 'lms.updateAppointment':
       return `LMS diary: appointment ${e.appointmentId} ${e.status}`;
     case 'lms.createWorkflow':

@@ -11,6 +11,7 @@ export function installRuntime(level: LogLevel = 'WARN') {
     // Workflow and activity logs carry ids and types only; claimant data is never logged.
     process.stderr.write(`${new Date().toISOString()} ${l} ${message}${meta && Object.keys(meta).length ? ' ' + safeMeta(meta) : ''}\n`);
   });
+  if (process.env.VITEST) return; // tests keep the SDK's default runtime (one per process, set on first use)
   Runtime.install({
     logger,
     telemetryOptions: {

@@ -68,6 +68,9 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   });
   let version = 0;
   let performed = 0;
+  // Declared before the handlers: an Update that arrived with the start is handled inside setHandler.
+  let publishedStage = '';
+  let publishedDeadline: string | null | undefined;
 
   const check = (req: EventRequest): Validation => {
     if (!req || typeof req !== 'object') return { ok: false, error: 'event: must be an object' };
@@ -127,8 +130,6 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     effects: state.snapshot.context.effects,
   }));
 
-  let publishedStage = '';
-  let publishedDeadline: string | null | undefined;
   function publish() {
     const c = state.snapshot.context;
     const stage = stageOf(state.snapshot);

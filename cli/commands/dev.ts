@@ -1,0 +1,100 @@
+// `hwc dev`: the whole system on one machine — Temporal dev server (Web UI, SQLite file), the Hwc*
+// search attributes, one worker — until Ctrl-C. `--demo` seeds a caseload to look at.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { StubStore } from '../../activities/store';
+import { devServerExecutable, resolveTemporalCli } from '../../worker/binaries';
+import { installRuntime } from '../../worker/runtime';
+import { createHwcWorker } from '../../worker/worker';
+import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { config } from '../context';
+import { seedDemo } from '../demo';
+import { CliError } from '../errors';
+import { assertPortFree } from '../ports';
+
+export interface DevOptions {
+  demo?: boolean;
+  port?: string;
+  uiPort?: string;
+}
+
+export async function dev(opts: DevOptions) {
+  const cfg = config();
+  const port = opts.port ? Number(opts.port) : cfg.devPort;
+  const uiPort = opts.uiPort ? Number(opts.uiPort) : cfg.uiPort;
+  await assertPortFree(port, 'Temporal gRPC', 'HWC_DEV_PORT or --port');
+  await assertPortFree(uiPort, 'Temporal Web UI', 'HWC_UI_PORT or --ui-port');
+  let executable;
+  try {
+    executable = devServerExecutable();
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const binary = resolveTemporalCli();
+  mkdirSync(cfg.dataDir, { recursive: true });
+  installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'WARN');
+  const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
+  log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        ip: '127.0.0.1',
+        port,
+        ui: true,
+        uiPort,
+        namespace: cfg.namespace,
+        dbFilename: resolve(cfg.dataDir, 'temporal.sqlite'),
+        searchAttributes: HWC_SEARCH_ATTRIBUTES,
+        log: { format: 'pretty', level: 'warn' },
+      },
+    });
+  } catch (e) {
+    throw new CliError(
+      `the Temporal dev server did not start (${(e as Error).message.split('\n')[0]}): run \`bash scripts/setup.sh\`, or point HWC_TEMPORAL_CLI at a working temporal binary`,
+    );
+  }
+  const store = new StubStore(cfg.dbPath);
+  const worker = await createHwcWorker({
+    connection: env.nativeConnection,
+    namespace: cfg.namespace,
+    taskQueue: cfg.taskQueue,
+    store,
+    maxCachedWorkflows: cfg.maxCachedWorkflows,
+    maxConcurrentActivities: cfg.maxConcurrentActivities,
+    maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
+  });
+  const running = worker.run();
+  log(`Temporal at 127.0.0.1:${port} (namespace ${cfg.namespace}), data in ${cfg.dataDir}`);
+  log(`Web UI: http://localhost:${uiPort}/namespaces/${cfg.namespace}/workflows`);
+  log('worker polling task queue ' + cfg.taskQueue + '; press Ctrl-C to stop');
+  if (opts.demo) {
+    seedDemo({
+      client: env.client,
+      taskQueue: cfg.taskQueue,
+      putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never,
+      log,
+    }).catch((e) => log(`demo seeding failed: ${(e as Error).message}`));
+  }
+  // The SDK runtime turns SIGINT/SIGTERM into a graceful worker shutdown; then the server goes.
+  await running;
+  log('worker stopped; stopping the dev server …');
+  await env.teardown();
+  store.close();
+  log('stopped');
+  // Requests still in flight (demo seeding) must not outlive the server they talk to.
+  process.exit(0);
+}
+
+export function register(program: Command) {
+  program
+    .command('dev')
+    .description('run Temporal (dev server with Web UI, SQLite file) and a worker until Ctrl-C')
+    .option('--demo', 'seed a demo caseload of about 20 journeys')
+    .option('--port <port>', 'Temporal gRPC port (default HWC_DEV_PORT or 7233)')
+    .option('--ui-port <port>', 'Web UI port (default HWC_UI_PORT or 8233)')
+    .action(dev);
+}

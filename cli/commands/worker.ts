@@ -1,0 +1,32 @@
+// `hwc worker`: one more worker process against any cluster (run several for more load).
+import type { Command } from 'commander';
+import { installRuntime } from '../../worker/runtime';
+import { connectWorker, UnreachableError } from '../../worker/connection';
+import { createHwcWorker } from '../../worker/worker';
+import { config, store } from '../context';
+import { CliError } from '../errors';
+
+export function register(program: Command) {
+  program
+    .command('worker')
+    .description('run a worker against TEMPORAL_ADDRESS (more processes = more capacity) until SIGTERM/Ctrl-C')
+    .action(async () => {
+      const cfg = config();
+      installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'INFO');
+      const connection = await connectWorker(cfg).catch((e) => {
+        throw e instanceof UnreachableError ? new CliError(e.message) : e;
+      });
+      const worker = await createHwcWorker({
+        connection,
+        namespace: cfg.namespace,
+        taskQueue: cfg.taskQueue,
+        store: store(cfg),
+        maxCachedWorkflows: cfg.maxCachedWorkflows,
+        maxConcurrentActivities: cfg.maxConcurrentActivities,
+        maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
+      });
+      process.stderr.write(`hwc worker: polling ${cfg.taskQueue} on ${cfg.address}/${cfg.namespace}\n`);
+      await worker.run();
+      await connection.close();
+    });
+}

@@ -1,0 +1,84 @@
+// The journey workflow on the time-skipping test server: weeks pass in seconds, and every effect lands
+// exactly once in the stub database. (Its own file, hence its own server: on the Java test server, time
+// skipping stalls after earlier tests' journeys were terminated mid-wait.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { holidaysForJourney } from '../../domain/bank-holidays';
+import { eventUpdate } from '../../workflows/messages';
+import { hwcJourney } from '../../workflows/journey';
+import { startWorker, timeSkippingEnv, uniqueId, type WorkerContext } from '../helpers/temporal';
+
+const START = '2026-01-20T09:00:00.000Z';
+const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
+const record = (claimantRef: string) => ({
+  claimantRef,
+  office: 'LEEDS',
+  dateOfBirth: '1980-04-02',
+  claim: { startDate: '2026-01-05', status: 'built', inPayment: true, weeklyRate: 91.15 },
+  lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
+});
+
+let env: TestWorkflowEnvironment;
+let w: Awaited<ReturnType<typeof startWorker>>;
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  w = await startWorker(env);
+});
+afterAll(async () => {
+  await w?.stop();
+  await env?.teardown();
+});
+
+
+async function startAt(taskQueue: string, ref: string) {
+  const offset = Date.parse(START) - (await env.currentTimeMs());
+  const handle = await env.client.workflow.start(hwcJourney, {
+    taskQueue,
+    workflowId: uniqueId(`hwc-${ref}`),
+    args: [{ office: 'LEEDS', record: record(ref), holidays: holidaysForJourney(START), start: START, clockOffsetMs: offset, searchAttributes: false }],
+  });
+  return { handle, offset };
+}
+
+describe('journey workflow over weeks', () => {
+  it('waits weeks in seconds and performs each effect exactly once in the stub systems', async () => {
+    await (async ({ taskQueue, store }: WorkerContext) => {
+      const { handle, offset } = await startAt(taskQueue, 'C-2003');
+      const sleepUntil = async (iso: string) => {
+        const ms = Date.parse(iso) - ((await env.currentTimeMs()) + offset);
+        if (ms > 0) await env.sleep(ms);
+      };
+      await handle.executeUpdate(eventUpdate, { args: [{ type: 'BOOKING_CALL', contacted: true, by: coach, at: START }] });
+      // No pre-call recorded and no attendance: the journey moves on at the HWC time and escalates.
+      await sleepUntil('2026-02-04T18:00:00.000Z');
+      await handle.executeUpdate(eventUpdate, { args: [{ type: 'ATTENDED', by: coach, at: '2026-02-04T18:00:00.000Z' }] });
+      await handle.executeUpdate(eventUpdate, {
+        args: [
+          {
+            type: 'CONVERSATION_COMPLETED',
+            by: coach,
+            at: '2026-02-04T18:00:00.000Z',
+            myValues: 'declined',
+            actions: [{ what: 'Try the library job club', where: 'Library', when: 'Fridays' }],
+          },
+        ],
+      });
+
+      const trace = await handle.result();
+
+      expect(trace.outcome).toBe('HWC_COMPLETED');
+      expect(trace.escalations).toEqual([
+        { reason: 'attendance not recorded', at: '2026-02-03T17:00:00.000Z' },
+        { reason: 'attendance not recorded', at: '2026-02-04T17:00:00.000Z' },
+      ]);
+      const outbox = store.outbox({ workflowId: handle.workflowId });
+      const letters = outbox.filter((r) => r.kind === 'comms.letter').map((r) => r.details.letter);
+      expect(letters).toEqual(['ESAHWC1', 'ESAHWC4']);
+      expect(new Set(outbox.map((r) => r.key)).size).toBe(outbox.length);
+      expect(store.diary({ workflowId: handle.workflowId }).map((a) => [a.kind, a.status])).toEqual([
+        ['PRE_CALL', 'held'],
+        ['HWC', 'attended'],
+      ]);
+    })(w);
+  });
+});
