@@ -22,11 +22,14 @@ export const idempotencyKey = (workflowId: string, seq: number) => `${workflowId
 
 export interface ActivityDeps {
   store: StubStore;
+  /** How long each call to a stub system takes: real systems are not instant (chaos runs, benchmarks). */
+  latencyMs?: number;
 }
 
 type EffectActivities = Record<EffectActivityName, (req: EffectRequest) => Promise<EffectResult>>;
 
-export function createActivities({ store }: ActivityDeps) {
+export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
+  const latency = () => (latencyMs > 0 ? new Promise((r) => setTimeout(r, latencyMs)) : Promise.resolve());
   const refuseWhileDown = (system: StubSystem) => {
     const until = store.faultUntil(system);
     if (until) throw ApplicationFailure.retryable(`${system.toUpperCase()} unavailable until ${until}`, 'SystemUnavailable');
@@ -37,6 +40,7 @@ export function createActivities({ store }: ActivityDeps) {
       throw ApplicationFailure.nonRetryable('effect request lacks workflowId, claimantRef or effect', 'BadData');
     const system: StubSystem = effect.kind.startsWith('comms.') ? 'comms' : 'lms';
     refuseWhileDown(system);
+    await latency();
     const key = idempotencyKey(workflowId, effect.seq);
     const { kind, at, seq: _seq, ...details } = effect;
     const tx = store.db.transaction(() => {

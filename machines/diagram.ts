@@ -23,6 +23,8 @@ export function toMermaid(): string {
         lines.push(`${indent}}`);
       } else if (child.type === 'final') {
         lines.push(`${indent}${nameOf(child)} --> [*]`);
+      } else {
+        lines.push(`${indent}${nameOf(child)}`);
       }
       for (const [event, defs] of child.transitions) {
         for (const t of defs) {

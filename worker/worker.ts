@@ -29,6 +29,7 @@ export interface HwcWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   store: StubStore;
+  stubLatencyMs?: number;
   maxCachedWorkflows?: number;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
@@ -41,7 +42,7 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     namespace: o.namespace ?? 'default',
     taskQueue: o.taskQueue ?? 'hwc',
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ store: o.store }),
+    activities: createActivities({ store: o.store, latencyMs: o.stubLatencyMs }),
     ...(o.identity ? { identity: o.identity } : {}),
     // Journeys wait for weeks and wake briefly: a large cache keeps hot ones without replaying, and
     // two cores do not gain from more than a handful of concurrent workflow tasks.

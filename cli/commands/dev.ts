@@ -63,6 +63,7 @@ export async function dev(opts: DevOptions) {
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
     store,
+    stubLatencyMs: cfg.stubLatencyMs,
     maxCachedWorkflows: cfg.maxCachedWorkflows,
     maxConcurrentActivities: cfg.maxConcurrentActivities,
     maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,

@@ -21,7 +21,8 @@ export function register(program: Command) {
         namespace: cfg.namespace,
         taskQueue: cfg.taskQueue,
         store: store(cfg),
-        maxCachedWorkflows: cfg.maxCachedWorkflows,
+        stubLatencyMs: cfg.stubLatencyMs,
+    maxCachedWorkflows: cfg.maxCachedWorkflows,
         maxConcurrentActivities: cfg.maxConcurrentActivities,
         maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
       });

@@ -1,0 +1,112 @@
+// End to end on the dev server (SQLite file): journeys run in a separate worker process that is killed
+// with SIGKILL in the middle of activity work; a new worker finishes every journey and each letter is
+// sent exactly once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { StubStore } from '../../activities/store';
+import { sendEvent, startJourney } from '../../client/journeys';
+import { devServerExecutable } from '../../worker/binaries';
+import { PROJECT_ROOT } from '../../worker/config';
+import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { workflowIdFor } from '../../workflows/messages';
+import { uniqueId } from '../helpers/temporal';
+
+const JOURNEYS = 8;
+let env: TestWorkflowEnvironment;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hwc-e2e-'));
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: devServerExecutable(), dbFilename: join(dir, 'temporal.sqlite'), searchAttributes: HWC_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+  });
+});
+afterAll(async () => {
+  await env?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function startWorkerProcess(taskQueue: string, db: string): ChildProcess {
+  return spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'worker'], {
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address, HWC_TASK_QUEUE: taskQueue, HWC_DB: db, HWC_STUB_LATENCY_MS: '150', VITEST: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 60_000) => {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const record = (claimantRef: string) => ({
+  claimantRef,
+  office: 'LEEDS',
+  dateOfBirth: '1980-04-02',
+  claim: { startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10), status: 'built', inPayment: true, weeklyRate: 91.15 },
+  lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
+});
+
+describe('worker killed mid-activity', () => {
+  it('every journey completes with each letter sent exactly once', async () => {
+    const taskQueue = uniqueId('e2e');
+    const db = join(dir, 'stubs.sqlite');
+    const store = new StubStore(db);
+    const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
+    let worker = startWorkerProcess(taskQueue, db);
+    const refs = Array.from({ length: JOURNEYS }, (_, i) => `E2E-${process.pid}-${i}`);
+    const slot = new Date(Date.now() + 20_000).toISOString();
+    for (const ref of refs)
+      await startJourney({ client: env.client, taskQueue, office: 'LEEDS', record: record(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) });
+    await Promise.all(
+      refs.map(async (ref) => {
+        await sendEvent(env.client, ref, { type: 'BOOKING_CALL', contacted: true, slot, by: coach });
+        await sendEvent(env.client, ref, { type: 'PRE_CALL', result: 'confirmed', by: coach });
+      }),
+    );
+
+    // Kill while the stubs are still being written to (150 ms per call, several effects per journey).
+    await until('activity work to begin', () => store.outbox().length > 0);
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker.once('exit', r));
+    const atKill = store.outbox().length;
+    worker = startWorkerProcess(taskQueue, db);
+    try {
+      await until('the HWC time', () => Date.now() > Date.parse(slot) + 1500, 60_000);
+      for (const ref of refs) {
+        await until(`${ref} to await attendance`, async () => {
+          const d = await env.client.workflow.getHandle(workflowIdFor(ref)).describe();
+          return d.typedSearchAttributes.get(HWC_SEARCH_ATTRIBUTES[0]) === 'awaitingAttendance';
+        });
+        await sendEvent(env.client, ref, { type: 'ATTENDED', by: coach });
+        await sendEvent(env.client, ref, {
+          type: 'CONVERSATION_COMPLETED',
+          by: coach,
+          myValues: 'completed',
+          actions: [{ what: 'Join the job club', where: 'Library', when: 'Mondays' }],
+        });
+      }
+      const traces = await Promise.all(refs.map((ref) => env.client.workflow.getHandle(workflowIdFor(ref)).result()));
+
+      expect(atKill).toBeLessThan(JOURNEYS * 6);
+      for (const [i, trace] of traces.entries()) {
+        expect(trace.outcome).toBe('HWC_COMPLETED');
+        const sent = store
+          .outbox({ workflowId: workflowIdFor(refs[i]) })
+          .filter((r) => r.kind === 'comms.letter' || r.kind === 'comms.notify')
+          .map((r) => r.details.letter ?? r.details.notification);
+        expect(sent).toEqual(['ESAHWC1', 'REMINDER_SMS', 'ESAHWC4']);
+        expect(trace.letters.map((l: { type: string }) => l.type)).toEqual(['ESAHWC1', 'ESAHWC4']);
+      }
+    } finally {
+      worker.kill('SIGTERM');
+      store.close();
+    }
+  });
+});
