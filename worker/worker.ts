@@ -50,5 +50,7 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities ?? 50,
     maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTasks ?? 20,
     shutdownGraceTime: '10s',
+    // The decision trail is for `hwc audit` (which replays histories); a live worker has no use for it.
+    sinks: { audit: { decision: { fn() {}, callDuringReplay: false } } },
   });
 }

@@ -16,6 +16,7 @@ import {
   toTrace,
   validateEvent,
   type JourneyState,
+  type MachineEvent,
   type Validation,
 } from '../machines/step';
 import {
@@ -24,6 +25,7 @@ import {
   eventUpdate,
   journeyQuery,
   viewQuery,
+  type AuditSinks,
   type EventRequest,
   type JourneyWorkflowInput,
 } from './messages';
@@ -46,6 +48,8 @@ const activities = wf.proxyActivities<Activities>({
     nonRetryableErrorTypes: ['BadData'],
   },
 });
+
+const { audit } = wf.proxySinks<AuditSinks>();
 
 /** How far ahead of the workflow clock a client may date an event (clock skew between machines). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -87,9 +91,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   const accept = (req: EventRequest) => {
     const v = check(req);
     if (!v.ok) throw wf.ApplicationFailure.nonRetryable(v.error, 'InvalidEvent');
-    state = step(state, v.event);
-    version++;
-    publish();
+    advance(v.event);
   };
 
   wf.setHandler(
@@ -129,6 +131,32 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     rules: state.snapshot.context.rules,
     effects: state.snapshot.context.effects,
   }));
+
+  /** Apply one input, tell the audit trail what was decided, publish the new stage. */
+  function advance(input: MachineEvent) {
+    const before = state;
+    state = step(state, input);
+    version++;
+    report(before, input);
+    publish();
+  }
+
+  function report(before: JourneyState, input: MachineEvent | null) {
+    const c0 = before.snapshot.context;
+    const c = state.snapshot.context;
+    const by = input && 'by' in input && input.by ? { staffId: input.by.staffId, role: input.by.role } : null;
+    audit.decision({
+      at: input?.at ?? c.now,
+      input: input?.type ?? 'START',
+      by,
+      from: input ? stageOf(before.snapshot) : 'new',
+      to: stageOf(state.snapshot),
+      rules: c.rules.slice(input ? c0.rules.length : 0).map((r) => r.rule),
+      effects: c.effects
+        .slice(input ? c0.effects.length : 0)
+        .map((e) => ({ seq: e.seq, at: e.at, kind: e.kind, description: describeEffect(e) })),
+    });
+  }
 
   function publish() {
     const c = state.snapshot.context;
@@ -182,6 +210,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     }
   }
 
+  report(state, null);
   publish();
   while (!isEnded(state)) {
     await performEffects();
@@ -203,9 +232,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
       : null;
     // A person's event may have arrived during the read: look again before the deadline is applied.
     if (version !== seen) continue;
-    state = step(state, { type: t.type, at: t.at, record: fresh ?? undefined });
-    version++;
-    publish();
+    advance({ type: t.type, at: t.at, record: fresh ?? undefined });
   }
   await performEffects();
   await wf.condition(wf.allHandlersFinished);

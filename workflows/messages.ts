@@ -1,5 +1,5 @@
 // The journey workflow's messages, defined once and shared by the workflow, the worker, the CLI and tests.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { JourneyEventType, Trace } from '../domain/schemas';
 import type { RuleFired, RecordedEffect } from '../machines/context';
 import type { TransitionRecord } from '../machines/step';
@@ -56,3 +56,19 @@ export const eventSignal = defineSignal<[EventRequest]>('eventSignal');
 export const journeyQuery = defineQuery<Trace>('journey');
 export const viewQuery = defineQuery<JourneyView>('view');
 export const decisionsQuery = defineQuery<DecisionLog>('decisions');
+
+/** One entry of the decision trail: an input, who sent it, the stage before and after, the rules that
+ *  decided and the effects decided. Emitted through the `audit` sink, also while replaying (`hwc audit`). */
+export interface DecisionEntry {
+  at: string;
+  input: string;
+  by: { staffId: string; role: string } | null;
+  from: string;
+  to: string;
+  rules: string[];
+  effects: { seq: number; at: string; kind: string; description: string }[];
+}
+
+export interface AuditSinks extends Sinks {
+  audit: { decision(entry: DecisionEntry): void };
+}
