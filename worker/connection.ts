@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { HwcConfig } from './config';
+import { dataConverterFor } from './data-converter';
 
 function tlsOptions(config: HwcConfig) {
   if (!config.tls) return undefined;
@@ -32,7 +33,7 @@ export async function connectClient(config: HwcConfig): Promise<Client> {
       apiKey: config.apiKey,
       connectTimeout: '5s',
     });
-    return new Client({ connection, namespace: config.namespace });
+    return new Client({ connection, namespace: config.namespace, dataConverter: dataConverterFor(config) });
   } catch (e) {
     throw unreachable(config, e);
   }

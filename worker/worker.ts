@@ -1,7 +1,9 @@
 // The worker: journey workflows plus the stub activities, sized for a 2-core machine.
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createReportActivities } from '../activities/report';
 import type { StubStore } from '../activities/store';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -30,6 +32,8 @@ export interface HwcWorkerOptions {
   taskQueue?: string;
   store: StubStore;
   stubLatencyMs?: number;
+  /** Payload encryption; the same as every client's (worker/data-converter.ts). */
+  dataConverter?: DataConverter;
   maxCachedWorkflows?: number;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
@@ -42,8 +46,9 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     namespace: o.namespace ?? 'default',
     taskQueue: o.taskQueue ?? 'hwc',
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ store: o.store, latencyMs: o.stubLatencyMs }),
+    activities: { ...createActivities({ store: o.store, latencyMs: o.stubLatencyMs }), ...createReportActivities({ store: o.store }) },
     ...(o.identity ? { identity: o.identity } : {}),
+    ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),
     // Journeys wait for weeks and wake briefly: a large cache keeps hot ones without replaying, and
     // two cores do not gain from more than a handful of concurrent workflow tasks.
     maxCachedWorkflows: o.maxCachedWorkflows ?? 2000,

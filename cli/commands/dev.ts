@@ -9,6 +9,9 @@ import { devServerExecutable, resolveTemporalCli } from '../../worker/binaries';
 import { installRuntime } from '../../worker/runtime';
 import { createHwcWorker } from '../../worker/worker';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { AesGcmCodec } from '../../worker/codec';
+import { startCodecServer } from '../../worker/codec-server';
+import { codecKeys } from '../../worker/data-converter';
 import { config } from '../context';
 import { seedDemo } from '../demo';
 import { CliError } from '../errors';
@@ -26,6 +29,8 @@ export async function dev(opts: DevOptions) {
   const uiPort = opts.uiPort ? Number(opts.uiPort) : cfg.uiPort;
   await assertPortFree(port, 'Temporal gRPC', 'HWC_DEV_PORT or --port');
   await assertPortFree(uiPort, 'Temporal Web UI', 'HWC_UI_PORT or --ui-port');
+  const codecPort = opts.uiPort ? uiPort + 1 : cfg.codecPort;
+  if (cfg.encryption) await assertPortFree(codecPort, 'codec server', 'HWC_CODEC_PORT');
   let executable;
   try {
     executable = devServerExecutable();
@@ -37,6 +42,12 @@ export async function dev(opts: DevOptions) {
   installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'WARN');
   const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
+  // Payloads are encrypted; the Web UI decrypts them through the local codec server.
+  const codec = cfg.encryption ? new AesGcmCodec(codecKeys({ ...cfg, codecKeyFileIsDefault: true })) : null;
+  const codecServer = codec
+    ? await startCodecServer(codec, codecPort, [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`])
+    : null;
+  const dataConverter = codec ? { payloadCodecs: [codec] } : undefined;
   let env: TestWorkflowEnvironment;
   try {
     env = await TestWorkflowEnvironment.createLocal({
@@ -50,7 +61,9 @@ export async function dev(opts: DevOptions) {
         dbFilename: resolve(cfg.dataDir, 'temporal.sqlite'),
         searchAttributes: HWC_SEARCH_ATTRIBUTES,
         log: { format: 'pretty', level: 'warn' },
+        extraArgs: codecServer ? ['--ui-codec-endpoint', `http://localhost:${codecPort}`] : [],
       },
+      client: { dataConverter },
     });
   } catch (e) {
     throw new CliError(
@@ -64,6 +77,7 @@ export async function dev(opts: DevOptions) {
     taskQueue: cfg.taskQueue,
     store,
     stubLatencyMs: cfg.stubLatencyMs,
+    dataConverter,
     maxCachedWorkflows: cfg.maxCachedWorkflows,
     maxConcurrentActivities: cfg.maxConcurrentActivities,
     maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
@@ -71,6 +85,7 @@ export async function dev(opts: DevOptions) {
   const running = worker.run();
   log(`Temporal at 127.0.0.1:${port} (namespace ${cfg.namespace}), data in ${cfg.dataDir}`);
   log(`Web UI: http://localhost:${uiPort}/namespaces/${cfg.namespace}/workflows`);
+  if (codecServer) log(`payloads encrypted (AES-256-GCM); Web UI decrypts through http://localhost:${codecPort}`);
   log('worker polling task queue ' + cfg.taskQueue + '; press Ctrl-C to stop');
   if (opts.demo) {
     seedDemo({
@@ -84,6 +99,7 @@ export async function dev(opts: DevOptions) {
   await running;
   log('worker stopped; stopping the dev server …');
   await env.teardown();
+  codecServer?.close();
   store.close();
   log('stopped');
   // Requests still in flight (demo seeding) must not outlive the server they talk to.

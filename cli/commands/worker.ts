@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { installRuntime } from '../../worker/runtime';
 import { connectWorker, UnreachableError } from '../../worker/connection';
 import { createHwcWorker } from '../../worker/worker';
+import { dataConverterFor } from '../../worker/data-converter';
 import { config, store } from '../context';
 import { CliError } from '../errors';
 
@@ -22,6 +23,7 @@ export function register(program: Command) {
         taskQueue: cfg.taskQueue,
         store: store(cfg),
         stubLatencyMs: cfg.stubLatencyMs,
+        dataConverter: dataConverterFor(cfg),
     maxCachedWorkflows: cfg.maxCachedWorkflows,
         maxConcurrentActivities: cfg.maxConcurrentActivities,
         maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,

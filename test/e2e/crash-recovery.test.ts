@@ -14,14 +14,24 @@ import { PROJECT_ROOT } from '../../worker/config';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/messages';
 import { uniqueId } from '../helpers/temporal';
+import { AesGcmCodec, loadKeys } from '../../worker/codec';
 
 const JOURNEYS = 8;
+const workerLog: string[] = [];
+let workerDied: ((e: Error) => void) | undefined;
+const died = new Promise<never>((_, reject) => (workerDied = reject));
+died.catch(() => undefined);
 let env: TestWorkflowEnvironment;
 let dir: string;
+let keyFile: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hwc-e2e-'));
+  keyFile = join(dir, 'codec-keys.json');
+  // Client and worker processes share the key file: histories on the server hold only ciphertext.
+  const codec = new AesGcmCodec(loadKeys(keyFile, true));
   env = await TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: { payloadCodecs: [codec] } },
     server: { executable: devServerExecutable(), dbFilename: join(dir, 'temporal.sqlite'), searchAttributes: HWC_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
   });
 });
@@ -31,10 +41,16 @@ afterAll(async () => {
 });
 
 function startWorkerProcess(taskQueue: string, db: string): ChildProcess {
-  return spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'worker'], {
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, HWC_TASK_QUEUE: taskQueue, HWC_DB: db, HWC_STUB_LATENCY_MS: '150', VITEST: '' },
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'worker'], {
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address, HWC_TASK_QUEUE: taskQueue, HWC_DB: db, HWC_STUB_LATENCY_MS: '150', HWC_CODEC_KEY_FILE: keyFile, VITEST: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  child.stderr?.on('data', (d) => workerLog.push(String(d)));
+  // A worker that dies on its own (not by our kill) fails the test at once, with its log.
+  child.once('exit', (code, signal) => {
+    if (!signal) workerDied?.(new Error(`worker exited with ${code}:\n${workerLog.join('').slice(-3000)}`));
+  });
+  return child;
 }
 
 const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 60_000) => {
@@ -62,6 +78,8 @@ describe('worker killed mid-activity', () => {
     let worker = startWorkerProcess(taskQueue, db);
     const refs = Array.from({ length: JOURNEYS }, (_, i) => `E2E-${process.pid}-${i}`);
     const slot = new Date(Date.now() + 20_000).toISOString();
+    await Promise.race([died, run()]);
+    async function run() {
     for (const ref of refs)
       await startJourney({ client: env.client, taskQueue, office: 'LEEDS', record: record(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) });
     await Promise.all(
@@ -104,9 +122,24 @@ describe('worker killed mid-activity', () => {
         expect(sent).toEqual(['ESAHWC1', 'REMINDER_SMS', 'ESAHWC4']);
         expect(trace.letters.map((l: { type: string }) => l.type)).toEqual(['ESAHWC1', 'ESAHWC4']);
       }
+      // The server keeps ciphertext: read a raw history without the codec and look for the record.
+      const raw = await env.client.workflowService.getWorkflowExecutionHistory({
+        namespace: 'default',
+        execution: { workflowId: workflowIdFor(refs[0]) },
+      });
+      const payloadText = (raw.history?.events ?? [])
+        .flatMap((e) => e.workflowExecutionStartedEventAttributes?.input?.payloads ?? [])
+        .map((p) => Buffer.from(p.data ?? []).toString('utf8'))
+        .join('');
+      expect(payloadText.length).toBeGreaterThan(0);
+      for (const secret of ['dateOfBirth', '1980-04-02', '07700900123', 'claimantRef'])
+        expect(payloadText).not.toContain(secret);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nworker log:\n${workerLog.join('').slice(-3000)}`);
     } finally {
       worker.kill('SIGTERM');
       store.close();
+    }
     }
   });
 });
