@@ -28,6 +28,21 @@ export interface DiaryRow {
   status: string;
 }
 
+/** JSAPS: a weekly report as submitted (`hwc report --to-jsaps`), waiting for the weekly-report schedule. */
+export interface ReportMeta {
+  id: string;
+  /** The office that runs the report (journeys start for it); null: each row's own office. */
+  office: string | null;
+  /** Where it came from (file name), for people reading `hwc schedule describe`. */
+  source: string;
+  rowCount: number;
+  submittedAt: string;
+  status: 'pending' | 'processed';
+  processedAt: string | null;
+  /** What processing did (counts, rejected rows), as the weekly-report activity returned it. */
+  summary: unknown | null;
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (
   key TEXT PRIMARY KEY,
@@ -59,6 +74,18 @@ CREATE TABLE IF NOT EXISTS faults (
   system TEXT PRIMARY KEY,
   until TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS reports (
+  id TEXT PRIMARY KEY,
+  office TEXT,
+  source TEXT NOT NULL,
+  rows TEXT NOT NULL,
+  row_count INTEGER NOT NULL,
+  submitted_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  processed_at TEXT,
+  summary TEXT
+);
+CREATE INDEX IF NOT EXISTS reports_pending ON reports (status, submitted_at);
 `;
 
 export class StubStore {
@@ -152,6 +179,54 @@ export class StubStore {
   faultUntil(system: StubSystem): string | null {
     const row = this.db.prepare(`SELECT until FROM faults WHERE system = ?`).get(system) as { until: string } | undefined;
     return row && row.until > new Date().toISOString() ? row.until : null;
+  }
+
+  /**
+   * JSAPS reports: a submitted weekly report, kept until the weekly-report workflow processes it.
+   * The id is derived from the content, so submitting the same report twice keeps one copy.
+   */
+  submitReport(r: { id: string; office: string | null; source: string; rows: unknown[] }): { id: string; created: boolean } {
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO reports (id, office, source, rows, row_count, submitted_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
+      )
+      .run(r.id, r.office, r.source, JSON.stringify(r.rows), r.rows.length, new Date().toISOString());
+    return { id: r.id, created: result.changes === 1 };
+  }
+
+  /** Reports not yet processed, oldest first; with `office`, only the reports that office runs. */
+  pendingReports(office?: string | null): ReportMeta[] {
+    return this.reports({ status: 'pending' }).filter((r) => !office || r.office === office);
+  }
+
+  reports(filter: { status?: 'pending' | 'processed' } = {}): ReportMeta[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, office, source, row_count AS rowCount, submitted_at AS submittedAt, status,
+                processed_at AS processedAt, summary
+         FROM reports WHERE (@status IS NULL OR status = @status) ORDER BY submitted_at, id`,
+      )
+      .all({ status: filter.status ?? null }) as (Omit<ReportMeta, 'summary'> & { summary: string | null })[];
+    return rows.map((r) => ({ ...r, summary: r.summary === null ? null : JSON.parse(r.summary) }));
+  }
+
+  /** A report's rows as submitted (raw: each row is validated when the report is processed). */
+  reportRows(id: string): unknown[] | null {
+    const row = this.db.prepare(`SELECT rows FROM reports WHERE id = ?`).get(id) as { rows: string } | undefined;
+    return row ? (JSON.parse(row.rows) as unknown[]) : null;
+  }
+
+  report(id: string): ReportMeta | null {
+    return this.reports().find((r) => r.id === id) ?? null;
+  }
+
+  /** Marks a report processed once; a second call (an activity retry) keeps the first summary. */
+  markReportProcessed(id: string, summary: unknown): boolean {
+    const result = this.db
+      .prepare(`UPDATE reports SET status = 'processed', processed_at = ?, summary = ? WHERE id = ? AND status = 'pending'`)
+      .run(new Date().toISOString(), JSON.stringify(summary), id);
+    return result.changes === 1;
   }
 
   close() {

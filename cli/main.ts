@@ -5,13 +5,21 @@ import * as simulate from './commands/simulate';
 import * as diagram from './commands/diagram';
 import * as dev from './commands/dev';
 import * as worker from './commands/worker';
+import * as report from './commands/report';
+import * as schedule from './commands/schedule';
+import * as cases from './commands/cases';
+import * as show from './commands/show';
+import * as event from './commands/event';
+import * as outbox from './commands/outbox';
+import * as audit from './commands/audit';
+import * as codecServer from './commands/codec-server';
 
 const program = new Command('hwc')
   .description('Health and Work Conversation journeys: XState machine, Temporal workflows')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const command of [dev, worker, simulate, diagram]) command.register(program);
+for (const command of [report, schedule, cases, show, event, outbox, dev, worker, codecServer, simulate, diagram, audit]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

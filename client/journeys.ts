@@ -3,11 +3,12 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
   type Client,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { holidaysForJourney } from '../domain/bank-holidays';
 import { ClaimantRecord, describeZodError, type ClaimantRecordInput } from '../domain/schemas';
 import { HwcOffice, HwcStage, HwcWorkCoach, HwcOutcome, HwcEasementUsed } from '../workflows/search-attributes';
-import { eventUpdate, workflowIdFor, type EventRequest, type EventResult } from '../workflows/messages';
+import { BUSY, eventUpdate, workflowIdFor, type EventRequest, type EventResult } from '../workflows/messages';
 import { hwcJourney } from '../workflows/journey';
 import { workCoachFor } from '../domain/rules';
 
@@ -61,12 +62,24 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
 export class EventRejectedError extends Error {}
 
 /** Sends a person's event as an Update; a rejection carries the validator's reason. */
-export async function sendEvent(client: Client, claimantRef: string, event: EventRequest): Promise<EventResult> {
-  const handle = client.workflow.getHandle(workflowIdFor(claimantRef));
-  try {
-    return await handle.executeUpdate(eventUpdate, { args: [event] });
-  } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) throw new EventRejectedError(e.cause?.message ?? e.message);
-    throw e;
+export function sendEvent(client: Client, claimantRef: string, event: EventRequest): Promise<EventResult> {
+  return executeEvent(client.workflow.getHandle(workflowIdFor(claimantRef)), event);
+}
+
+/** The `event` Update on a journey, sent again while the journey answers "busy". */
+export async function executeEvent(handle: WorkflowHandle, event: EventRequest): Promise<EventResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.executeUpdate(eventUpdate, { args: [event] });
+    } catch (e) {
+      if (!(e instanceof WorkflowUpdateFailedError)) throw e;
+      const reason = e.cause?.message ?? e.message;
+      // "busy" only means the journey was mid-step when the event arrived: send it again shortly.
+      if (reason.startsWith(BUSY) && attempt < 50) {
+        await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
+        continue;
+      }
+      throw new EventRejectedError(reason);
+    }
   }
 }

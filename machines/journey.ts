@@ -387,6 +387,8 @@ export const journeyMachine = setup({
         d.raiseDoubt();
         const raised = d.openDoubt()!.raisedAt;
         const closes = closeOfBusiness(addWorkingDays(localDate(raised), 7, cal(d.c)));
+        // The doubt window replaces any contact window (a contact in it led here): no safeguard visit now.
+        d.timer('CONTACT_WINDOW_CLOSED', null);
         d.timer('DOUBT_WINDOW_CLOSED', laterOf(d.now, closes));
       }),
     ),

@@ -60,6 +60,25 @@ else
   echo "setup: npm dependencies up to date"
 fi
 
+# --- 1b. Chromium for the Web UI browser test (test/e2e/web-ui.test.ts) ---------
+# Debian's package, only where we are root and apt-get exists; never fails setup: without it the
+# browser test fails with a message saying how to install it.
+if command -v chromium >/dev/null 2>&1; then
+  echo "setup: chromium present: $(command -v chromium)"
+elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+  CHROMIUM_LOG="$ROOT/.venv/chromium-install.log"
+  mkdir -p "$ROOT/.venv"
+  if { DEBIAN_FRONTEND=noninteractive apt-get update -o DPkg::Lock::Timeout=300 \
+       && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 chromium; } \
+       >"$CHROMIUM_LOG" 2>&1 && command -v chromium >/dev/null 2>&1; then
+    echo "setup: chromium installed (apt-get): $(command -v chromium)"
+  else
+    echo "setup: chromium could not be installed (log: $CHROMIUM_LOG); the Web UI browser test will fail until it is (apt-get install chromium)"
+  fi
+else
+  echo "setup: chromium missing and not installable here (needs root and apt-get); the Web UI browser test will fail until it is installed"
+fi
+
 # --- 2. Temporal binaries in .venv/temporal ---------------------------------
 FIX_HINT="delete .venv/temporal and re-run scripts/setup.sh"
 # check_bin LABEL PATH EXPECT [ARG]: run PATH [ARG], its first line must match EXPECT.

@@ -4,16 +4,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
+import { executeEvent } from '../client/journeys';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import type { History } from '@temporalio/common/lib/proto-utils';
 import { StubStore } from '../activities/store';
 import { holidaysForJourney } from '../domain/bank-holidays';
 import type { JourneyEvent, Scenario, Trace } from '../domain/schemas';
 import { testServerExecutable } from '../worker/binaries';
 import { installRuntime } from '../worker/runtime';
 import { createHwcWorker } from '../worker/worker';
-import { journeyQuery, viewQuery, workflowIdFor, eventUpdate, type JourneyView } from '../workflows/messages';
+import { journeyQuery, viewQuery, workflowIdFor, type JourneyView } from '../workflows/messages';
 import { hwcJourney } from '../workflows/journey';
 import type { Engine, EngineView } from './runner';
 import { runScenario } from './runner';
@@ -51,12 +53,7 @@ export class TemporalEngine implements Engine {
   }
 
   async deliver(event: JourneyEvent & { at: string }): Promise<void> {
-    try {
-      await this.handle.executeUpdate(eventUpdate, { args: [event] });
-    } catch (e) {
-      if (e instanceof WorkflowUpdateFailedError) throw new Error(e.cause?.message ?? e.message);
-      throw e;
-    }
+    await executeEvent(this.handle, event);
     await this.settled();
   }
 
@@ -96,6 +93,16 @@ export class TemporalSimulator {
   private runs = 0;
 
   async run(scenario: Scenario): Promise<Trace> {
+    return (await this.execute(scenario, false)).trace;
+  }
+
+  /** Run a scenario and also return the finished workflow's history (golden histories for `hwc audit`). */
+  async runWithHistory(scenario: Scenario): Promise<{ trace: Trace; history: History }> {
+    const { trace, history } = await this.execute(scenario, true);
+    return { trace, history: history! };
+  }
+
+  private async execute(scenario: Scenario, withHistory: boolean): Promise<{ trace: Trace; history?: History }> {
     const ref = scenario.claimant.claimantRef;
     // JSAPS holds the scenario's record: the pre-call check reads it from the stub, as in production.
     this.store.putClaimant(ref, scenario.claimant);
@@ -117,7 +124,9 @@ export class TemporalSimulator {
     });
     const engine = new TemporalEngine(this.env, handle, offsetMs, scenario.start);
     try {
-      return await runScenario(scenario, engine);
+      const trace = await runScenario(scenario, engine);
+      // Fetched before the terminate below: the history ends where the journey did (no termination event).
+      return withHistory ? { trace, history: await handle.fetchHistory() } : { trace };
     } finally {
       await handle.terminate('simulation finished').catch(() => undefined);
     }

@@ -25,7 +25,9 @@ export function startCodecServer(codec: PayloadCodec, port: number, allowedOrigi
       res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
     }
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    const op = req.url?.endsWith('/encode') ? 'encode' : req.url?.endsWith('/decode') ? 'decode' : null;
+    // The Web UI adds query parameters (`/decode?preserveStorageRefs=true`): match the path only.
+    const path = new URL(req.url ?? '/', 'http://codec').pathname;
+    const op = path.endsWith('/encode') ? 'encode' : path.endsWith('/decode') ? 'decode' : null;
     if (req.method !== 'POST' || !op) return void res.writeHead(404).end();
     try {
       const chunks: Buffer[] = [];

@@ -25,6 +25,7 @@ import {
   eventUpdate,
   journeyQuery,
   viewQuery,
+  BUSY,
   type AuditSinks,
   type EventRequest,
   type JourneyWorkflowInput,
@@ -94,6 +95,14 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     advance(v.event);
   };
 
+  // Replay safety. Core may replay an Update in the same activation as the timer or activity result that
+  // preceded it live, before the main loop's continuation has run. So an Update is accepted only in a
+  // workflow task where the main loop has not yet moved (else "busy", and the client sends it again),
+  // and Signals are queued and applied by the main loop itself, after deadlines already due.
+  let loopMovedAt = -1;
+  const loopMoved = () => (loopMovedAt = wf.workflowInfo().historyLength);
+  const signals: (EventRequest & { receivedAt: string })[] = [];
+
   wf.setHandler(
     eventUpdate,
     (req) => {
@@ -105,14 +114,12 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
       validator: (req) => {
         const v = check(req);
         if (!v.ok) throw new Error(v.error);
+        if (wf.workflowInfo().historyLength === loopMovedAt) throw new Error(`${BUSY} send the event again`);
       },
     },
   );
   wf.setHandler(eventSignal, (req) => {
-    const v = check(req);
-    // Fire-and-forget clients get no answer: a refused signal is logged (no personal data) and dropped.
-    if (!v.ok) wf.log.warn('event signal refused', { type: String(req?.type), reason: v.error });
-    else accept(req);
+    signals.push({ ...req, receivedAt: businessNow() });
   });
   wf.setHandler(journeyQuery, () => toTrace(state));
   wf.setHandler(viewQuery, () => ({
@@ -206,6 +213,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
         },
         [{ workflowId, claimantRef: record.claimantRef, effect }],
       );
+      loopMoved();
       performed = effect.seq;
     }
   }
@@ -217,22 +225,34 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     if (isEnded(state)) break;
     const seen = version;
     const t = nextTimer(state, true);
-    const moved = () => version !== seen || performed < state.snapshot.context.effects.length;
-    if (!t) {
-      await wf.condition(moved);
+    const wait = t ? Date.parse(t.at) - (Date.now() + offset) : Infinity;
+    if (t && wait <= 0) {
+      // Deadlines already due come first (as in the simulator: a deadline before an event at the same time).
+      const fresh = READS_RECORD.includes(t.type)
+        ? await activities.readClaimantRecord.executeWithOptions(
+            { startToCloseTimeout: '30s', summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
+            [{ claimantRef: record.claimantRef }],
+          )
+        : null;
+      loopMoved();
+      // A person's event may have arrived during the read: look again before the deadline is applied.
+      if (version !== seen) continue;
+      advance({ type: t.type, at: t.at, record: fresh ?? undefined });
       continue;
     }
-    const wait = Date.parse(t.at) - (Date.now() + offset);
-    if (wait > 0 && (await wf.condition(moved, wait, { summary: `${TIMER_WORDS[t.type]} at ${t.at}` }))) continue;
-    const fresh = READS_RECORD.includes(t.type)
-      ? await activities.readClaimantRecord.executeWithOptions(
-          { startToCloseTimeout: '30s', summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
-          [{ claimantRef: record.claimantRef }],
-        )
-      : null;
-    // A person's event may have arrived during the read: look again before the deadline is applied.
-    if (version !== seen) continue;
-    advance({ type: t.type, at: t.at, record: fresh ?? undefined });
+    const signal = signals.shift();
+    if (signal) {
+      const { receivedAt, ...req } = signal;
+      const v = check({ ...req, at: req.at ?? receivedAt });
+      // Fire-and-forget clients get no answer: a refused signal is logged (no personal data) and dropped.
+      if (v.ok) advance(v.event);
+      else wf.log.warn('event signal refused', { type: String(req.type), reason: v.error });
+      continue;
+    }
+    const moved = () => version !== seen || signals.length > 0 || performed < state.snapshot.context.effects.length;
+    if (t) await wf.condition(moved, wait, { summary: `${TIMER_WORDS[t.type]} at ${t.at}` });
+    else await wf.condition(moved);
+    loopMoved();
   }
   await performEffects();
   await wf.condition(wf.allHandlersFinished);

@@ -5,6 +5,8 @@ import type { RuleFired, RecordedEffect } from '../machines/context';
 import type { TransitionRecord } from '../machines/step';
 
 export const TASK_QUEUE = 'hwc';
+/** The start of an Update rejection that only asks the client to send the event again. */
+export const BUSY = 'busy:';
 export const workflowIdFor = (claimantRef: string) => `hwc-${claimantRef}`;
 
 export interface JourneyWorkflowInput {

@@ -195,13 +195,13 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
     if (a.kind !== 'FOLLOW_UP' && a.workCoach !== coach) fail('A6.5', `${a.kind} at ${a.at} with ${a.workCoach}`);
 
   // --- A6.6 no HWC is held when a WCA is known to be within 21 days after it (a past WCA included).
-  const attended = inputs.filter((e) => e.type === 'ATTENDED');
+  // "Known" follows the order of inputs (a WCA learned after ATTENDED, even at the same instant, is not).
+  const attendedAt = inputs.flatMap((e, i) => (e.type === 'ATTENDED' ? [i] : []));
   const heldHwcs = c.appointments.filter((a) => a.kind === 'HWC' && ['attended', 'ftp'].includes(a.status));
   heldHwcs.forEach((hwc, k) => {
-    const when = attended[k]?.at;
-    if (!when) return fail('A6.6', `HWC at ${hwc.at} held without ATTENDED`);
+    if (attendedAt[k] === undefined) return fail('A6.6', `HWC at ${hwc.at} held without ATTENDED`);
     let wca = c.record.wca.scheduledDate ?? null;
-    for (const e of inputs) if (e.type === 'WCA_SCHEDULED' && e.at <= when) wca = e.date;
+    for (const e of inputs.slice(0, attendedAt[k])) if (e.type === 'WCA_SCHEDULED') wca = e.date;
     if (wca && wca <= addDays(localDate(hwc.at), 21)) fail('A6.6', `HWC at ${hwc.at} held with a WCA on ${wca}`);
   });
 
@@ -214,7 +214,8 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
     fail('A6.7', `cancellations at ${cancelTimes.join(', ') || 'none'}, notifications at ${cancellations.join(', ') || 'none'}`);
 
   // --- A6.8 no silent wait: a running journey always has a pending timer, person waits escalate, and
-  // every pending timer is one the current state handles (else it could never be cleared).
+  // the next timer to fire is one the current state handles (else it is never cleared and the clock
+  // cannot move past it: the journey would be stuck, or the step function would loop).
   if (!ended) {
     const timers = c.timers;
     if (!nextTimer(state)) fail('A6.8', `waiting in ${stage} with nothing pending`);
@@ -223,11 +224,13 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
     } else if (DEADLINE_WAITS[stage]) {
       if (!timers[DEADLINE_WAITS[stage]]) fail('A6.8', `${stage} without its ${DEADLINE_WAITS[stage]} deadline`);
     } else fail('A6.8', `unexpected resting stage ${stage}`);
+    const next = nextTimer(state);
+    if (next && !state.snapshot.can(next))
+      fail('A6.8', `${next.type} at ${next.at} fires next but ${stage} does not handle it`);
     for (const type of TIMER_EVENTS) {
       const at = timers[type];
       if (!at) continue;
       if (at <= c.now) fail('A6.8', `${type} at ${at} is overdue (now ${c.now})`);
-      if (!state.snapshot.can({ type, at })) fail('A6.8', `${type} is pending but ${stage} does not handle it`);
       if (REPEATING_TIMERS.includes(type) && !(PERSON_WAITS as readonly string[]).includes(stage))
         fail('A7', `escalation pending in ${stage}, which is not a wait for a person`);
     }

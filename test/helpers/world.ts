@@ -21,6 +21,8 @@ export interface World {
   readonly state: JourneyState;
   readonly clock: string;
   readonly inputs: readonly PersonEvent[];
+  /** The moves that led here, readable, for failure reports. */
+  readonly trail: readonly string[];
   /** Set when a move threw: the exploration keeps the state so the path to it can be reported. */
   readonly error?: string;
 }
@@ -45,7 +47,7 @@ export function startWorld(f: Fixture): World {
   if (!holidays.has(year)) holidays.set(year, holidaysForJourney(f.start));
   const record = ClaimantRecord.parse(f.claimant);
   const state = startJourney({ office: f.office, record, start: f.start, holidays: holidays.get(year)! });
-  return { state, clock: f.start, inputs: [] };
+  return { state, clock: f.start, inputs: [], trail: [] };
 }
 
 /** Fire every timer due at or before `at` (escalations included) and move the clock there (PureEngine.advanceTo). */
@@ -122,8 +124,18 @@ export function moves(w: World): Move[] {
   return out;
 }
 
+export const describeMove = (m: Move) =>
+  m.type === 'SEND'
+    ? JSON.stringify(Object.fromEntries(Object.entries(m.event).filter(([k]) => k !== 'by')))
+    : m.type;
+
 export function applyMove(w: World, m: Move): World {
   if (w.error) return w;
+  const next = applyMoveUnchecked(w, m);
+  return { ...next, trail: [...w.trail, describeMove(m)] };
+}
+
+function applyMoveUnchecked(w: World, m: Move): World {
   try {
     switch (m.type) {
       case 'SEND': {

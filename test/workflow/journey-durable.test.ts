@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { holidaysForJourney } from '../../domain/bank-holidays';
-import { eventUpdate } from '../../workflows/messages';
+import { executeEvent } from '../../client/journeys';
 import { hwcJourney } from '../../workflows/journey';
 import { startWorker, timeSkippingEnv, uniqueId, type WorkerContext } from '../helpers/temporal';
 
@@ -48,20 +48,16 @@ describe('journey workflow over weeks', () => {
         const ms = Date.parse(iso) - ((await env.currentTimeMs()) + offset);
         if (ms > 0) await env.sleep(ms);
       };
-      await handle.executeUpdate(eventUpdate, { args: [{ type: 'BOOKING_CALL', contacted: true, by: coach, at: START }] });
+      await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach, at: START });
       // No pre-call recorded and no attendance: the journey moves on at the HWC time and escalates.
       await sleepUntil('2026-02-04T18:00:00.000Z');
-      await handle.executeUpdate(eventUpdate, { args: [{ type: 'ATTENDED', by: coach, at: '2026-02-04T18:00:00.000Z' }] });
-      await handle.executeUpdate(eventUpdate, {
-        args: [
-          {
-            type: 'CONVERSATION_COMPLETED',
-            by: coach,
-            at: '2026-02-04T18:00:00.000Z',
-            myValues: 'declined',
-            actions: [{ what: 'Try the library job club', where: 'Library', when: 'Fridays' }],
-          },
-        ],
+      await executeEvent(handle, { type: 'ATTENDED', by: coach, at: '2026-02-04T18:00:00.000Z' });
+      await executeEvent(handle, {
+        type: 'CONVERSATION_COMPLETED',
+        by: coach,
+        at: '2026-02-04T18:00:00.000Z',
+        myValues: 'declined',
+        actions: [{ what: 'Try the library job club', where: 'Library', when: 'Fridays' }],
       });
 
       const trace = await handle.result();

@@ -7,6 +7,7 @@ import { holidaysForJourney } from '../../domain/bank-holidays';
 import { eventSignal, eventUpdate, journeyQuery, viewQuery } from '../../workflows/messages';
 import { hwcJourney } from '../../workflows/journey';
 import { startWorker, timeSkippingEnv, uniqueId, type WorkerContext } from '../helpers/temporal';
+import { executeEvent } from '../../client/journeys';
 
 const START = '2026-01-20T09:00:00.000Z';
 const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
@@ -72,7 +73,7 @@ describe('journey workflow', () => {
       expect(JSON.stringify(history)).not.toContain('TEA_BREAK');
       expect((await handle.query(viewQuery)).stage).toBe('awaitingBookingCall');
 
-      const accepted = await send({ type: 'BOOKING_CALL', contacted: true, by: coach });
+      const accepted = await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach });
 
       expect(accepted.stage).toBe('awaitingPreCallTime');
       const after = await handle.fetchHistory();
@@ -88,7 +89,12 @@ describe('journey workflow', () => {
       await handle.signal(eventSignal, { type: 'ATTENDED', by: coach });
       await handle.signal(eventSignal, { type: 'BOOKING_CALL', contacted: false, by: coach });
 
-      const trace = await handle.query(journeyQuery);
+      // Signals are applied by the workflow's main loop: wait until it has caught up.
+      let trace = await handle.query(journeyQuery);
+      for (let i = 0; i < 100 && trace.stage !== 'awaitingPreCallTime'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        trace = await handle.query(journeyQuery);
+      }
       expect(trace.stage).toBe('awaitingPreCallTime');
       expect(trace.transitions.map((t) => t.event)).toEqual(['START', 'BOOKING_CALL']);
       await handle.terminate('test finished');

@@ -1,0 +1,244 @@
+// Reading a weekly report file: JSON (ClaimantRecords) or CSV (one flat row per claimant, columns below).
+// A problem with the file as a whole (unreadable, not JSON, unknown or missing CSV column) is bad input and
+// nothing is started; a problem with one row is left to the row's validation, which names the field.
+import { readFileSync } from 'node:fs';
+import type { ReportRow } from '../client/report';
+import { badInput } from './errors';
+
+export interface ReportFile {
+  /** The office named inside a JSON report (`{"office", "rows"}`), if any. */
+  office: string | null;
+  rows: ReportRow[];
+}
+
+/** The CSV layout: column → where it goes in the ClaimantRecord, and how its cell is read. */
+type Kind = 'text' | 'bool' | 'number' | 'list' | 'benefits' | 'circumstances';
+interface Column {
+  name: string;
+  path: string;
+  kind: Kind;
+  required?: boolean;
+  help: string;
+}
+
+export const CSV_COLUMNS: Column[] = [
+  { name: 'claimantRef', path: 'claimantRef', kind: 'text', required: true, help: 'pseudonymous reference (never a NINO)' },
+  { name: 'office', path: 'office', kind: 'text', required: true, help: 'owning office mnemonic' },
+  { name: 'dateOfBirth', path: 'dateOfBirth', kind: 'text', required: true, help: 'YYYY-MM-DD' },
+  { name: 'claimStartDate', path: 'claim.startDate', kind: 'text', required: true, help: 'YYYY-MM-DD' },
+  { name: 'claimStatus', path: 'claim.status', kind: 'text', required: true, help: 'built | registered' },
+  { name: 'inPayment', path: 'claim.inPayment', kind: 'bool', required: true, help: 'true | false' },
+  { name: 'weeklyRate', path: 'claim.weeklyRate', kind: 'number', required: true, help: 'pounds, e.g. 91.15 (0 = credits only)' },
+  { name: 'healthCondition', path: 'health.condition', kind: 'text', help: 'free text (default none)' },
+  { name: 'specialRules', path: 'health.specialRules', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'healthNotes', path: 'health.notes', kind: 'list', help: 'JA510 notes separated by "|"' },
+  { name: 'otherBenefits', path: 'otherBenefits', kind: 'benefits', help: 'type/for/received entries separated by "|", e.g. 08/01/Y' },
+  { name: 'disabilityBenefits', path: 'disabilityBenefits', kind: 'list', help: 'e.g. AA|PIP_DAILY_LIVING_ENHANCED' },
+  { name: 'appointee', path: 'appointee', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'parentMarker', path: 'household.parentMarker', kind: 'text', help: 'Lone | Couple | None (default None)' },
+  { name: 'youngestChildAgeYears', path: 'household.youngestChildAgeYears', kind: 'number', help: 'whole years (default none)' },
+  { name: 'circumstances', path: 'circumstances', kind: 'circumstances', help: 'KIND or KIND;field=value;… separated by "|", or a JSON array' },
+  { name: 'potentiallyViolent', path: 'lms.potentiallyViolent', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'staffProtectionList', path: 'lms.staffProtectionList', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'reasonableAdjustments', path: 'lms.reasonableAdjustments', kind: 'list', help: 'separated by "|"' },
+  { name: 'mobile', path: 'lms.mobile', kind: 'text', help: 'mobile number (default none: reminder by phone call task)' },
+  { name: 'phone', path: 'lms.phone', kind: 'text', help: 'other number (default none)' },
+  { name: 'workCoach', path: 'lms.workCoach', kind: 'text', help: 'work coach id (default WC-01)' },
+  { name: 'wcaDate', path: 'wca.scheduledDate', kind: 'text', help: 'scheduled WCA, YYYY-MM-DD (default none)' },
+];
+
+export const CSV_HELP = [
+  'CSV layout (header row required, any column order; empty optional cells take the default):',
+  ...CSV_COLUMNS.map((c) => `  ${c.name.padEnd(22)} ${c.required ? 'required' : 'optional'}  ${c.help}`),
+].join('\n');
+
+const norm = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
+
+/** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their start line. */
+export function parseCsv(text: string): { line: number; cells: string[] }[] {
+  const out: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let sawAny = false;
+  const endRow = () => {
+    cells.push(cell);
+    if (cells.length > 1 || cells[0].trim() !== '' || sawAny) out.push({ line: rowLine, cells });
+    cells = [];
+    cell = '';
+    sawAny = false;
+  };
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quoted) {
+      if (ch === '"' && s[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+    } else if (ch === '"' && cell === '') (quoted = true), (sawAny = true);
+    else if (ch === ',') cells.push(cell), (cell = ''), (sawAny = true);
+    else if (ch === '\r' && s[i + 1] === '\n') continue;
+    else if (ch === '\n' || ch === '\r') {
+      endRow();
+      line++;
+      rowLine = line;
+    } else cell += ch;
+  }
+  if (quoted) throw new Error(`line ${rowLine}: a quoted field is not closed`);
+  if (cell !== '' || cells.length) endRow();
+  return out;
+}
+
+function readCell(kind: Kind, raw: string): unknown {
+  const v = raw.trim();
+  switch (kind) {
+    case 'text':
+      return v;
+    case 'bool': {
+      const l = v.toLowerCase();
+      if (['true', 'yes', 'y', '1'].includes(l)) return true;
+      if (['false', 'no', 'n', '0'].includes(l)) return false;
+      return v; // left for validation to refuse, naming the column
+    }
+    case 'number':
+      return v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+    case 'list':
+      return v.split('|').map((x) => x.trim()).filter(Boolean);
+    case 'benefits':
+      return v
+        .split('|')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => {
+          const [type, forWhom, received] = x.split('/').map((p) => p.trim());
+          return { type, for: forWhom, received };
+        });
+    case 'circumstances':
+      if (v.startsWith('[')) {
+        try {
+          return JSON.parse(v);
+        } catch {
+          return v;
+        }
+      }
+      return v
+        .split('|')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => {
+          const [kind, ...fields] = x.split(';').map((p) => p.trim());
+          const c: Record<string, unknown> = { kind };
+          for (const f of fields) {
+            const eq = f.indexOf('=');
+            const key = eq < 0 ? f : f.slice(0, eq).trim();
+            const value = eq < 0 ? 'true' : f.slice(eq + 1).trim();
+            c[key] = value === 'true' ? true : value === 'false' ? false : value === 'null' ? null : value;
+          }
+          return c;
+        });
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown) {
+  const keys = path.split('.');
+  let o = target;
+  for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  o[keys[keys.length - 1]] = value;
+}
+
+/** A CSV row → a ClaimantRecord-shaped object (validated later, like a JSON row). */
+function csvRecord(columns: Column[], cells: string[]): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  columns.forEach((c, i) => {
+    const raw = cells[i] ?? '';
+    if (raw.trim() === '') {
+      if (c.required) setPath(r, c.path, undefined);
+      return;
+    }
+    setPath(r, c.path, readCell(c.kind, raw));
+  });
+  // household has no field defaults of its own: a parent marker alone means "no child age known".
+  const h = r.household as Record<string, unknown> | undefined;
+  if (h) {
+    h.parentMarker ??= 'None';
+    h.youngestChildAgeYears ??= null;
+  }
+  return r;
+}
+
+const columnForPath = (path: string) => {
+  const hit = CSV_COLUMNS.filter((c) => path === c.path || path.startsWith(c.path + '.') || path.startsWith(c.path + '['));
+  return hit.sort((a, b) => b.path.length - a.path.length)[0]?.name;
+};
+
+export function parseReportCsv(text: string, file: string): ReportFile {
+  let table;
+  try {
+    table = parseCsv(text);
+  } catch (e) {
+    throw badInput(`${file}: ${(e as Error).message}`);
+  }
+  if (!table.length) throw badInput(`${file}: empty CSV: the first line must be the header (${CSV_COLUMNS.filter((c) => c.required).map((c) => c.name).join(',')},…)`);
+  const [header, ...data] = table;
+  const byName = new Map(CSV_COLUMNS.map((c) => [norm(c.name), c]));
+  const columns = header.cells.map((h) => {
+    const c = byName.get(norm(h));
+    if (!c) throw badInput(`${file}: unknown column "${h.trim()}"; the columns are ${CSV_COLUMNS.map((x) => x.name).join(', ')} (see hwc report --help)`);
+    return c;
+  });
+  const dup = columns.find((c, i) => columns.indexOf(c) !== i);
+  if (dup) throw badInput(`${file}: column ${dup.name} appears twice`);
+  const missing = CSV_COLUMNS.filter((c) => c.required && !columns.includes(c));
+  if (missing.length) throw badInput(`${file}: missing required column(s) ${missing.map((c) => c.name).join(', ')} (see hwc report --help)`);
+  return {
+    office: null,
+    rows: data.map((d, i) => ({
+      row: i + 1,
+      line: d.line,
+      record: csvRecord(columns, d.cells),
+      error:
+        d.cells.length > columns.length
+          ? `(row): ${d.cells.length} cells but the header has ${columns.length} columns (quote cells that contain commas)`
+          : undefined,
+      columnOf: columnForPath,
+    })),
+  };
+}
+
+export function parseReportJson(text: string, file: string): ReportFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw badInput(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  let office: string | null = null;
+  let rows: unknown = value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const v = value as { office?: unknown; rows?: unknown };
+    if (v.office !== undefined && (typeof v.office !== 'string' || !v.office)) throw badInput(`${file}: office: must be an office mnemonic`);
+    office = (v.office as string | undefined) ?? null;
+    rows = v.rows;
+  }
+  if (!Array.isArray(rows))
+    throw badInput(`${file}: a report is a JSON array of ClaimantRecords, or {"office": "…", "rows": [ClaimantRecord, …]}`);
+  return { office, rows: rows.map((record, i) => ({ row: i + 1, record })) };
+}
+
+export function readReportFile(file: string): ReportFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw badInput(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (/\.csv$/i.test(file)) return parseReportCsv(text, file);
+  if (/\.json$/i.test(file)) return parseReportJson(text, file);
+  // No telling extension: JSON if it looks like JSON, else CSV.
+  return /^\s*[[{]/.test(text) ? parseReportJson(text, file) : parseReportCsv(text, file);
+}
