@@ -68,6 +68,8 @@ export function sendEvent(client: Client, claimantRef: string, event: EventReque
 
 /** The `event` Update on a journey, sent again while the journey answers "busy". */
 export async function executeEvent(handle: WorkflowHandle, event: EventRequest): Promise<EventResult> {
+  // Dated here, once: the journey then never depends on its own clock for a person's event.
+  if (event.at === undefined) event = { ...event, at: new Date().toISOString() };
   for (let attempt = 1; ; attempt++) {
     try {
       return await handle.executeUpdate(eventUpdate, { args: [event] });

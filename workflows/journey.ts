@@ -97,11 +97,10 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
 
   // Replay safety. Core may replay an Update in the same activation as the timer or activity result that
   // preceded it live, before the main loop's continuation has run. So an Update is accepted only in a
-  // workflow task where the main loop has not yet moved (else "busy", and the client sends it again),
-  // and Signals are queued and applied by the main loop itself, after deadlines already due.
+  // workflow task where the main loop has not yet moved; otherwise it is refused as "busy" (never in
+  // history) and the client sends it again. Signals are history events and replay in their own order.
   let loopMovedAt = -1;
   const loopMoved = () => (loopMovedAt = wf.workflowInfo().historyLength);
-  const signals: (EventRequest & { receivedAt: string })[] = [];
 
   wf.setHandler(
     eventUpdate,
@@ -119,7 +118,10 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     },
   );
   wf.setHandler(eventSignal, (req) => {
-    signals.push({ ...req, receivedAt: businessNow() });
+    const v = check(req);
+    // Fire-and-forget clients get no answer: a refused signal is logged (no personal data) and dropped.
+    if (!v.ok) wf.log.warn('event signal refused', { type: String(req?.type), reason: v.error });
+    else advance(v.event);
   });
   wf.setHandler(journeyQuery, () => toTrace(state));
   wf.setHandler(viewQuery, () => ({
@@ -218,6 +220,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     }
   }
 
+  const deadlinesThroughTimers = wf.patched('deadlines-through-timers');
   report(state, null);
   publish();
   while (!isEnded(state)) {
@@ -225,34 +228,32 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     if (isEnded(state)) break;
     const seen = version;
     const t = nextTimer(state, true);
-    const wait = t ? Date.parse(t.at) - (Date.now() + offset) : Infinity;
-    if (t && wait <= 0) {
-      // Deadlines already due come first (as in the simulator: a deadline before an event at the same time).
-      const fresh = READS_RECORD.includes(t.type)
-        ? await activities.readClaimantRecord.executeWithOptions(
-            { startToCloseTimeout: '30s', summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
-            [{ claimantRef: record.claimantRef }],
-          )
-        : null;
+    const moved = () => version !== seen || performed < state.snapshot.context.effects.length;
+    if (!t) {
+      await wf.condition(moved);
       loopMoved();
-      // A person's event may have arrived during the read: look again before the deadline is applied.
-      if (version !== seen) continue;
-      advance({ type: t.type, at: t.at, record: fresh ?? undefined });
       continue;
     }
-    const signal = signals.shift();
-    if (signal) {
-      const { receivedAt, ...req } = signal;
-      const v = check({ ...req, at: req.at ?? receivedAt });
-      // Fire-and-forget clients get no answer: a refused signal is logged (no personal data) and dropped.
-      if (v.ok) advance(v.event);
-      else wf.log.warn('event signal refused', { type: String(req.type), reason: v.error });
-      continue;
+    // Always through a timer, even for a deadline already due (1 ms): whether a deadline is due is then
+    // decided by the timer firing, recorded in history, never by comparing clocks (workflow time after a
+    // timed-out workflow task can differ between the live run and a replay). Journeys started before this
+    // change keep the old rule (no timer when already due).
+    const wait = Date.parse(t.at) - (Date.now() + offset);
+    if (deadlinesThroughTimers || wait > 0) {
+      const woke = await wf.condition(moved, Math.max(1, wait), { summary: `${TIMER_WORDS[t.type]} at ${t.at}` });
+      loopMoved();
+      if (woke || version !== seen) continue;
     }
-    const moved = () => version !== seen || signals.length > 0 || performed < state.snapshot.context.effects.length;
-    if (t) await wf.condition(moved, wait, { summary: `${TIMER_WORDS[t.type]} at ${t.at}` });
-    else await wf.condition(moved);
+    const fresh = READS_RECORD.includes(t.type)
+      ? await activities.readClaimantRecord.executeWithOptions(
+          { startToCloseTimeout: '30s', summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
+          [{ claimantRef: record.claimantRef }],
+        )
+      : null;
     loopMoved();
+    // A person's event may have arrived during the read: look again before the deadline is applied.
+    if (version !== seen) continue;
+    advance({ type: t.type, at: t.at, record: fresh ?? undefined });
   }
   await performEffects();
   await wf.condition(wf.allHandlersFinished);

@@ -73,7 +73,7 @@ describe('journey workflow', () => {
       expect(JSON.stringify(history)).not.toContain('TEA_BREAK');
       expect((await handle.query(viewQuery)).stage).toBe('awaitingBookingCall');
 
-      const accepted = await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach });
+      const accepted = await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach, at: START });
 
       expect(accepted.stage).toBe('awaitingPreCallTime');
       const after = await handle.fetchHistory();
@@ -89,12 +89,7 @@ describe('journey workflow', () => {
       await handle.signal(eventSignal, { type: 'ATTENDED', by: coach });
       await handle.signal(eventSignal, { type: 'BOOKING_CALL', contacted: false, by: coach });
 
-      // Signals are applied by the workflow's main loop: wait until it has caught up.
-      let trace = await handle.query(journeyQuery);
-      for (let i = 0; i < 100 && trace.stage !== 'awaitingPreCallTime'; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        trace = await handle.query(journeyQuery);
-      }
+      const trace = await handle.query(journeyQuery);
       expect(trace.stage).toBe('awaitingPreCallTime');
       expect(trace.transitions.map((t) => t.event)).toEqual(['START', 'BOOKING_CALL']);
       await handle.terminate('test finished');
