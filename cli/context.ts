@@ -4,6 +4,8 @@ import { StubStore } from '../activities/store';
 import { ConfigError, loadConfig, type HwcConfig } from '../worker/config';
 import { UnreachableError, connectClient } from '../worker/connection';
 import { CliError } from './errors';
+import { readJsonFile } from './files';
+import { StaffError, parseStaffDirectory, type StaffDirectory } from '../domain/staff';
 
 export function config(): HwcConfig {
   try {
@@ -24,3 +26,14 @@ export async function client(cfg: HwcConfig = config()): Promise<Client> {
 }
 
 export const store = (cfg: HwcConfig = config()) => new StubStore(cfg.dbPath);
+
+/** The staff directory when HWC_STAFF_FILE is set (validated whole, at start); null otherwise. */
+export function staffDirectory(cfg: HwcConfig = config()): StaffDirectory | null {
+  if (!cfg.staffFile) return null;
+  try {
+    return parseStaffDirectory(readJsonFile(cfg.staffFile), `HWC_STAFF_FILE ${cfg.staffFile}`);
+  } catch (e) {
+    if (e instanceof StaffError) throw new CliError(e.message, 2);
+    throw e;
+  }
+}

@@ -12,7 +12,7 @@ import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { AesGcmCodec } from '../../worker/codec';
 import { startCodecServer } from '../../worker/codec-server';
 import { codecKeys } from '../../worker/data-converter';
-import { config } from '../context';
+import { config, staffDirectory } from '../context';
 import { seedDemo } from '../demo';
 import { CliError } from '../errors';
 import { assertPortFree } from '../ports';
@@ -25,6 +25,7 @@ export interface DevOptions {
 
 export async function dev(opts: DevOptions) {
   const cfg = config();
+  staffDirectory(cfg); // a malformed staff file stops the start, not the first event
   const port = opts.port ? Number(opts.port) : cfg.devPort;
   const uiPort = opts.uiPort ? Number(opts.uiPort) : cfg.uiPort;
   await assertPortFree(port, 'Temporal gRPC', 'HWC_DEV_PORT or --port');

@@ -5,11 +5,12 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { EventRejectedError, sendEvent } from '../../client/journeys';
 import { noJourney } from '../../client/cases';
+import { StaffError, authorise } from '../../domain/staff';
 import { ClaimantRef, EVENT_TYPES, StaffIdentity, describeZodError } from '../../domain/schemas';
 import { waitingFor } from '../../machines/describe';
 import type { EventRequest } from '../../workflows/messages';
 import { CATEGORIES_HELP, eventsHelp, readFieldValue } from '../event-fields';
-import { client } from '../context';
+import { client, staffDirectory } from '../context';
 import { badInput, CliError } from '../errors';
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -46,6 +47,15 @@ export async function event(claimantRef: string, type: string, fieldArgs: string
   if (!(EVENT_TYPES as readonly string[]).includes(type))
     throw badInput(`TYPE: unknown event type "${type}"; known types: ${EVENT_TYPES.join(', ')}`);
   const by = parseAs(opts.as);
+  const staff = staffDirectory();
+  if (staff) {
+    try {
+      authorise(staff, by);
+    } catch (e) {
+      if (e instanceof StaffError) throw badInput(`--as: ${e.message}`);
+      throw e;
+    }
+  }
   let fromJson: Record<string, unknown> = {};
   if (opts.json !== undefined) {
     try {

@@ -4,7 +4,7 @@ import { installRuntime } from '../../worker/runtime';
 import { connectWorker, UnreachableError } from '../../worker/connection';
 import { createHwcWorker } from '../../worker/worker';
 import { dataConverterFor } from '../../worker/data-converter';
-import { config, store } from '../context';
+import { config, staffDirectory, store } from '../context';
 import { CliError } from '../errors';
 
 export function register(program: Command) {
@@ -13,6 +13,7 @@ export function register(program: Command) {
     .description('run a worker against TEMPORAL_ADDRESS (more processes = more capacity) until SIGTERM/Ctrl-C')
     .action(async () => {
       const cfg = config();
+      staffDirectory(cfg); // a malformed staff file stops the start, not the first event
       installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'INFO');
       const connection = await connectWorker(cfg).catch((e) => {
         throw e instanceof UnreachableError ? new CliError(e.message) : e;
