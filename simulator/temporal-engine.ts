@@ -82,7 +82,13 @@ export class TemporalSimulator {
 
   static async create(): Promise<TemporalSimulator> {
     installRuntime('WARN');
-    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+    const executable = testServerExecutable();
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }).catch((e: Error) => {
+      const where = executable.type === 'existing-path' ? executable.path : 'SDK download';
+      throw new Error(
+        `the time-skipping test server (${where}) did not start (${e.message.split(/[:\n]/)[0]}): run \`bash scripts/setup.sh\`, or point HWC_TEST_SERVER at a working temporal-test-server`,
+      );
+    });
     const dir = mkdtempSync(join(tmpdir(), 'hwc-sim-'));
     const store = new StubStore(join(dir, 'stubs.sqlite'));
     const worker = await createHwcWorker({ connection: env.nativeConnection, store, taskQueue: 'hwc-simulate' });

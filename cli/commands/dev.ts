@@ -67,8 +67,9 @@ export async function dev(opts: DevOptions) {
       client: { dataConverter },
     });
   } catch (e) {
+    const why = (e as Error).message.split(/[:\n]/)[0];
     throw new CliError(
-      `the Temporal dev server did not start (${(e as Error).message.split('\n')[0]}): run \`bash scripts/setup.sh\`, or point HWC_TEMPORAL_CLI at a working temporal binary`,
+      `the Temporal dev server (${binary.path ?? 'SDK download'}) did not start (${why}): run \`bash scripts/setup.sh\`, or point HWC_TEMPORAL_CLI at a working temporal binary`,
     );
   }
   const store = new StubStore(cfg.dbPath);

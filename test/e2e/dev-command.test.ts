@@ -68,3 +68,39 @@ async function waitFor(ok: () => boolean, ms: number) {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+describe('one-line errors that say what to do', () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, [HWC, ...args], { env: { ...process.env, HWC_DATA_DIR: dir, VITEST: '', ...env }, encoding: 'utf8' });
+
+  it('a broken Temporal binary', async () => {
+    const r = run(['dev', '--port', String(await freePort()), '--ui-port', String(await freePort())], { HWC_TEMPORAL_CLI: '/bin/false' });
+
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('hwc:'))).toHaveLength(1);
+    expect(r.stderr).toMatch(/hwc: the Temporal dev server \(\/bin\/false\) did not start .* HWC_TEMPORAL_CLI/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a missing Temporal binary', () => {
+    const r = run(['dev'], { HWC_TEMPORAL_CLI: '/nonexistent/temporal' });
+
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^hwc: HWC_TEMPORAL_CLI=\/nonexistent\/temporal is not an executable file: .*$/);
+  });
+
+  it('an unreachable server', () => {
+    const r = run(['cases'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^hwc: cannot reach Temporal at 127\.0\.0\.1:1 .* Start one with `npx hwc dev`/);
+  });
+
+  it('every command has --help', () => {
+    const top = run(['--help'], {});
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+
+    expect(commands).toEqual(expect.arrayContaining(['dev', 'worker', 'simulate', 'diagram', 'report', 'cases', 'show', 'event', 'outbox', 'audit']));
+    for (const c of commands) expect(run([c, '--help'], {}).status, c).toBe(0);
+  });
+});
