@@ -39,7 +39,7 @@ import {
   HwcWorkCoach,
 } from './search-attributes';
 
-const activities = wf.proxyActivities<Activities>({
+const ACTIVITY_OPTIONS = {
   startToCloseTimeout: '30s',
   retry: {
     initialInterval: '1s',
@@ -48,7 +48,8 @@ const activities = wf.proxyActivities<Activities>({
     // A stub system that is down is retried until it is back; bad data never will be.
     nonRetryableErrorTypes: ['BadData'],
   },
-});
+} satisfies wf.ActivityOptions;
+const activities = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
 
 const { audit } = wf.proxySinks<AuditSinks>();
 
@@ -208,11 +209,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
       const effect = effects()[performed];
       const name = ACTIVITY_FOR_EFFECT[effect.kind];
       await activities[name].executeWithOptions(
-        {
-          startToCloseTimeout: '30s',
-          retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: ['BadData'] },
-          summary: describeEffect(effect),
-        },
+        { ...ACTIVITY_OPTIONS, summary: describeEffect(effect) },
         [{ workflowId, claimantRef: record.claimantRef, effect }],
       );
       loopMoved();
@@ -246,7 +243,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     }
     const fresh = READS_RECORD.includes(t.type)
       ? await activities.readClaimantRecord.executeWithOptions(
-          { startToCloseTimeout: '30s', summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
+          { ...ACTIVITY_OPTIONS, summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
           [{ claimantRef: record.claimantRef }],
         )
       : null;
