@@ -14,8 +14,42 @@ export function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw badInput(`${path}: not valid JSON (${(e as Error).message})`);
+    throw badInput(`${path}: not valid JSON (${jsonProblem(e, text)})`);
   }
+}
+
+/**
+ * Why JSON.parse refused `text`, with the line and column when the parser gives a position, and without
+ * the piece of the input V8 quotes in its message (`Unexpected token 'J', "Janet Okon"... is not valid
+ * JSON`): a file of claimant data must not be echoed back in an error, which may end up in a log.
+ */
+export function jsonProblem(e: unknown, text: string, what = 'the file'): string {
+  if (text.trim() === '') return `${what} is empty`;
+  const message = e instanceof Error ? e.message : String(e);
+  const position = /\bat position (\d+)/.exec(message);
+  let reason = withoutQuotedInput(message)
+    .replace(/ in JSON at position \d+[\s\S]*$/, '')
+    .replace(/ at position \d+[\s\S]*$/, '');
+  if (!reason) reason = 'not a JSON text';
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    reason += ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  }
+  if (/end of JSON input/.test(message) || (position && Number(position[1]) >= text.trimEnd().length))
+    reason += `: ${what} ends early (truncated?)`;
+  return reason;
+}
+
+/** A JSON.parse message without the input it quotes (`, "Janet Okon"... is not valid JSON`), printable. */
+export function withoutQuotedInput(message: string): string {
+  return (
+    message
+      .replace(/,? ?(\.\.\.)?"[\s\S]*$/, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .trim()
+  );
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {

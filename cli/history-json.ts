@@ -68,6 +68,17 @@ function reviveBytes(v: unknown): unknown {
 }
 
 /**
+ * protobufjs names the field and the problem, then quotes the value (`….Payload.data: expected base64
+ * string: {"dateOfBirth": …}`): the value may be a decoded payload, that is the claimant's record, so it
+ * is left out of the message.
+ */
+function withoutValue(message: string): string {
+  const m = /^(\S+: [^:]+): [\s\S]*$/.exec(message);
+  const reason = m ? m[1] : message;
+  return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
+}
+
+/**
  * A history from parsed JSON: `{events: [...]}` (or a bare array of events) in ProtoJSON, as exported by
  * the Web UI and the Temporal CLI, or an SDK `History` object that went through JSON.stringify.
  * Throws NotAHistoryError saying what is wrong.
@@ -95,7 +106,7 @@ export function historyFromJson(value: unknown): History {
     }
   } catch (e) {
     if (e instanceof NotAHistoryError) throw e;
-    throw new NotAHistoryError(`not a workflow history (${(e as Error).message})`);
+    throw new NotAHistoryError(`not a workflow history (${withoutValue((e as Error).message)})`);
   }
   const start = history.events?.[0];
   if (!history.events?.length || !start?.workflowExecutionStartedEventAttributes)

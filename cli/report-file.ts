@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { ReportRow } from '../client/report';
 import { badInput } from './errors';
+import { jsonProblem } from './files';
 
 export interface ReportFile {
   /** The office named inside a JSON report (`{"office", "rows"}`), if any. */
@@ -186,9 +187,12 @@ export function parseReportCsv(text: string, file: string): ReportFile {
   if (!table.length) throw badInput(`${file}: empty CSV: the first line must be the header (${CSV_COLUMNS.filter((c) => c.required).map((c) => c.name).join(',')},…)`);
   const [header, ...data] = table;
   const byName = new Map(CSV_COLUMNS.map((c) => [norm(c.name), c]));
-  const columns = header.cells.map((h) => {
+  const columns = header.cells.map((h, i) => {
     const c = byName.get(norm(h));
-    if (!c) throw badInput(`${file}: unknown column "${h.trim()}"; the columns are ${CSV_COLUMNS.map((x) => x.name).join(', ')} (see hwc report --help)`);
+    // A header cell is named only when it looks like a column name: a file without its header row has
+    // claimant data on line 1, which must not be echoed back.
+    const cell = /^[A-Za-z][A-Za-z0-9 _-]{0,39}$/.test(h.trim()) ? `"${h.trim()}"` : `${i + 1} (not a column name: is the header row missing?)`;
+    if (!c) throw badInput(`${file}: unknown column ${cell}; the columns are ${CSV_COLUMNS.map((x) => x.name).join(', ')} (see hwc report --help)`);
     return c;
   });
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
@@ -215,7 +219,7 @@ export function parseReportJson(text: string, file: string): ReportFile {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw badInput(`${file}: not valid JSON (${(e as Error).message})`);
+    throw badInput(`${file}: not valid JSON (${jsonProblem(e, text)})`);
   }
   let office: string | null = null;
   let rows: unknown = value;

@@ -15,7 +15,10 @@ export type Instant = string;
 export const LocalDate = z.iso.date({ message: 'must be a calendar date YYYY-MM-DD' });
 export type LocalDate = string;
 
-const NINO = /^\s*[A-CEGHJ-PR-TW-Z]{2}\s*\d{2}\s*\d{2}\s*\d{2}\s*[A-D]?\s*$/i;
+/** The shape of a National Insurance number (two letters, six digits, an optional A–D), however it is
+ *  separated (spaces, "-", "_": `AB-12-34-56-C` is as much a NINO as `AB123456C`), administrative and
+ *  example prefixes (QQ, TN, …) included. */
+const NINO = /^[\s_-]*[A-Z]{2}(?:[\s_-]*\d{2}){3}[\s_-]*[A-D]?[\s_-]*$/i;
 export const ClaimantRef = z
   .string()
   .min(1, 'must not be empty')
@@ -329,7 +332,8 @@ export interface Trace {
 // Scenario (B4)
 
 export const ScenarioEvent = z
-  .looseObject({ type: z.string() })
+  // A type is at most a few words: an overlong one is refused here, before any message quotes it.
+  .looseObject({ type: z.string().max(40, 'must be an event type (at most 40 characters)') })
   .describe('a journey event: {"type", ...payload, "at"?}');
 
 export const Scenario = z.strictObject({

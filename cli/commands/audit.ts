@@ -14,7 +14,7 @@ import { workflowBundle } from '../../worker/worker';
 import { workflowIdFor, type AuditSinks, type DecisionEntry } from '../../workflows/messages';
 import { client, config } from '../context';
 import { CliError, badInput } from '../errors';
-import { readJsonFile } from '../files';
+import { readJsonFile, withoutQuotedInput } from '../files';
 import { historyFromJson, NotAHistoryError, type History } from '../history-json';
 
 export const DEFAULT_ALL_QUERY = "WorkflowType = 'hwcJourney' AND ExecutionStatus != 'Running'";
@@ -102,7 +102,8 @@ async function claimantRefOf(history: History, dataConverter?: DataConverter): P
   try {
     input = await decodePayload(p, dataConverter);
   } catch (e) {
-    const why = (e as Error).message;
+    // Without the input the JSON parser may quote (the journey's input is the claimant's record).
+    const why = withoutQuotedInput((e as Error).message) || 'not JSON';
     throw badInput(
       dataConverter
         ? `cannot decrypt the history with the configured keys (HWC_CODEC_KEY_FILE / HWC_CODEC_KEYS): ${why}`

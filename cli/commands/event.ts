@@ -12,6 +12,7 @@ import type { EventRequest } from '../../workflows/messages';
 import { CATEGORIES_HELP, eventsHelp, readFieldValue } from '../event-fields';
 import { client, staffDirectory } from '../context';
 import { badInput, CliError } from '../errors';
+import { jsonProblem } from '../files';
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -43,7 +44,9 @@ export function parseAs(as: string | undefined) {
 }
 
 export async function event(claimantRef: string, type: string, fieldArgs: string[], opts: { as?: string; json?: string }) {
-  if (!ClaimantRef.safeParse(claimantRef).success) throw badInput(`claimantRef: "${claimantRef}" is not a claimant reference`);
+  // The reason, not the value: a NINO or a name typed by mistake is not echoed back.
+  const ref = ClaimantRef.safeParse(claimantRef);
+  if (!ref.success) throw badInput(`claimantRef: not a claimant reference: ${ref.error.issues.map((i) => i.message).join('; ')}`);
   if (!(EVENT_TYPES as readonly string[]).includes(type))
     throw badInput(`TYPE: unknown event type "${type}"; known types: ${EVENT_TYPES.join(', ')}`);
   const by = parseAs(opts.as);
@@ -61,7 +64,7 @@ export async function event(claimantRef: string, type: string, fieldArgs: string
     try {
       fromJson = JSON.parse(opts.json);
     } catch (e) {
-      throw badInput(`--json: not valid JSON (${(e as Error).message})`);
+      throw badInput(`--json: not valid JSON (${jsonProblem(e, opts.json, 'the value')})`);
     }
     if (!fromJson || typeof fromJson !== 'object' || Array.isArray(fromJson)) throw badInput('--json: must be a JSON object of fields');
   }

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { reportId, startReport, validateReport, type RejectedRow, type ReportSummary } from '../../client/report';
 import { client, config, store } from '../context';
+import { ClaimantRef } from '../../domain/schemas';
 import { badInput, CliError } from '../errors';
 import { CSV_HELP, readReportFile } from '../report-file';
 
@@ -48,8 +49,11 @@ function progress(total: number) {
   return render;
 }
 
+/** A rejected row names its claimant only by a valid reference (never a NINO-shaped one, B2). */
+const shownRef = (ref: string | null) => (ref !== null && ClaimantRef.safeParse(ref).success ? ref : null);
+
 const rejectedLine = (r: RejectedRow) =>
-  `  row ${r.row}${r.line !== undefined ? ` (line ${r.line})` : ''}${r.claimantRef ? ` ${r.claimantRef}` : ''}: ${r.reason}`;
+  `  row ${r.row}${r.line !== undefined ? ` (line ${r.line})` : ''}${shownRef(r.claimantRef) ? ` ${r.claimantRef}` : ''}: ${r.reason}`;
 
 export async function report(file: string, opts: ReportOptions) {
   if (opts.office !== undefined && !/^[A-Za-z0-9_-]{1,20}$/.test(opts.office)) throw badInput(`--office: "${opts.office}" is not an office mnemonic`);
@@ -86,7 +90,10 @@ export async function report(file: string, opts: ReportOptions) {
       onProgress: render ? (done, _total, s) => render(done, s) : undefined,
     });
     await c.connection.close();
-    if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    if (opts.json)
+      process.stdout.write(
+        JSON.stringify({ ...summary, rejected: summary.rejected.map((r) => ({ ...r, claimantRef: shownRef(r.claimantRef) })) }, null, 2) + '\n',
+      );
     else {
       const out = [
         `${file}: ${summary.rows} rows · ${summary.started.length} started · ${summary.alreadyRunning.length} already running · ${summary.rejected.length} rejected` +
