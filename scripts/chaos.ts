@@ -21,7 +21,7 @@ import { HWC_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 const N = Number(process.argv.find((a) => a.startsWith('--journeys='))?.split('=')[1] ?? 500);
 const PORT = 7433;
-const TASK_QUEUE = 'hwc-chaos';
+const TASK_QUEUE = 'hwc-chaos'; // with this run's pid: a stray worker of an earlier run never polls it
 const LIMIT_MS = 20 * 60_000;
 const log = (s: string) => process.stderr.write(`chaos ${new Date().toISOString().slice(11, 19)} ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,7 +56,7 @@ let workerStarts = 0;
 function startWorker() {
   workerStarts++;
   worker = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'worker'], {
-    env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${PORT}`, HWC_TASK_QUEUE: TASK_QUEUE, HWC_DB: db, HWC_CODEC_KEY_FILE: keyFile, HWC_LOG_LEVEL: 'warn', HWC_STUB_LATENCY_MS: '20' },
+    env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${PORT}`, HWC_TASK_QUEUE: `${TASK_QUEUE}-${process.pid}`, HWC_DB: db, HWC_CODEC_KEY_FILE: keyFile, HWC_LOG_LEVEL: 'warn', HWC_STUB_LATENCY_MS: '20' },
     stdio: 'ignore',
   });
   // A worker that loses its server exits; bring it back as an operator's supervisor would.
@@ -88,18 +88,23 @@ type Kind = 'attended' | 'unable' | 'failed';
 interface Case {
   ref: string;
   kind: Kind;
-  script: { type: string; [k: string]: unknown }[];
+  script: Step[];
   done: boolean;
 }
 const soon = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+/** A scripted event; a function is evaluated when the event is sent (slots are relative to then). */
+type Step = { type: string; [k: string]: unknown } | (() => { type: string; [k: string]: unknown });
+const typeOf = (s: Step) => (typeof s === 'function' ? s() : s).type;
 const completed = () => ({ type: 'CONVERSATION_COMPLETED', myValues: 'completed', actions: [{ what: 'Job club', where: 'Library', when: 'Mondays' }] });
-function scriptFor(kind: Kind, i: number) {
-  const first = 60 + (i % 60);
-  const rebook = () => ({ slot: soon(first + 45) });
-  const head = [{ type: 'BOOKING_CALL', contacted: true, slot: soon(first) }, { type: 'PRE_CALL', result: 'confirmed' }];
-  const tail = [{ type: 'ATTENDED' }, completed()];
+function scriptFor(kind: Kind, i: number): Step[] {
+  const wait = 30 + (i % 30);
+  const head: Step[] = [() => ({ type: 'BOOKING_CALL', contacted: true, slot: soon(wait) }), { type: 'PRE_CALL', result: 'confirmed' }];
+  const tail: Step[] = [{ type: 'ATTENDED' }, completed()];
   if (kind === 'attended') return [...head, ...tail];
-  const call = kind === 'unable' ? { type: 'FTA_CALL', contacted: true, goodCause: true, ...rebook() } : { type: 'FTA_CALL', contacted: true, goodCause: false, willRebook: true, ...rebook() };
+  const call: Step =
+    kind === 'unable'
+      ? () => ({ type: 'FTA_CALL', contacted: true, goodCause: true, slot: soon(wait) })
+      : () => ({ type: 'FTA_CALL', contacted: true, goodCause: false, willRebook: true, slot: soon(wait) });
   return [...head, { type: 'FAILED_TO_ATTEND' }, call, { type: 'PRE_CALL', result: 'confirmed' }, ...tail];
 }
 const kindOf = (i: number): Kind => (i % 100 < 87 ? 'attended' : i % 100 < 95 ? 'unable' : 'failed');
@@ -116,6 +121,15 @@ function record(ref: string) {
 
 let finished = false;
 const t0 = Date.now();
+// Interrupted (Ctrl-C, kill): take the server and the worker down too, or a stray worker with this run's
+// keys would keep polling the next run's server.
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    finished = true;
+    worker?.kill('SIGKILL');
+    server?.kill('SIGKILL');
+    process.exit(130);
+  });
 
 async function main() {
   startServer();
@@ -125,7 +139,7 @@ async function main() {
   const cases: Case[] = [];
   for (let i = 0; i < N; i++) {
     const ref = `CH-${String(i).padStart(4, '0')}`;
-    await retry(() => startJourney({ client, taskQueue: TASK_QUEUE, office: 'LEEDS', record: record(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) }));
+    await retry(() => startJourney({ client, taskQueue: `${TASK_QUEUE}-${process.pid}`, office: 'LEEDS', record: record(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) }));
     cases.push({ ref, kind: kindOf(i), script: scriptFor(kindOf(i), i), done: false });
   }
   log(`${N} journeys started in ${Math.round((Date.now() - t0) / 1000)} s`);
@@ -151,6 +165,8 @@ async function main() {
   while (cases.some((c) => !c.done)) {
     if (Date.now() - t0 > LIMIT_MS) break;
     let progressed = 0;
+    let errors = 0;
+    let lastError = '';
     const visit = async (c: Case) => {
       try {
         const handle = client.workflow.getHandle(workflowIdFor(c.ref));
@@ -163,20 +179,23 @@ async function main() {
         // whose answer was lost in a restart may well have been applied.
         const trace = await handle.query(journeyQuery);
         const sent = trace.transitions.filter((x) => x.by === coach.staffId).length;
-        const next = c.script[sent];
-        if (next && view.accepted.includes(next.type as never) && view.pendingEffects === 0) {
+        const step = c.script[sent];
+        if (step && view.accepted.includes(typeOf(step) as never) && view.pendingEffects === 0) {
+          const next = typeof step === 'function' ? step() : step;
           await sendEvent(client, c.ref, { ...next, by: coach });
           progressed++;
         }
-      } catch {
-        // Server restarting or worker gone: the next round tries again.
+      } catch (e) {
+        // Server restarting or worker gone: the next round tries again. Say what went wrong, once a round.
+        errors++;
+        lastError = (e as Error).message.split('\n')[0].slice(0, 160);
       }
     };
     // A dozen people at work at once.
     const open = cases.filter((x) => !x.done);
     for (let i = 0; i < open.length; i += 12) await Promise.all(open.slice(i, i + 12).map(visit));
     const left = cases.filter((c) => !c.done).length;
-    log(`${N - left}/${N} journeys ended, ${progressed} events sent this round`);
+    log(`${N - left}/${N} journeys ended, ${progressed} events sent this round${errors ? `, ${errors} errors (last: ${lastError})` : ''}`);
     if (!progressed) await sleep(3000);
   }
   await chaos;
