@@ -2,24 +2,16 @@
 // listed; a second `hwc dev` on the same port says what to do in one line; Ctrl-C stops both cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../../worker/config';
+import { freePort } from '../helpers/ports';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
 const dir = mkdtempSync(join(tmpdir(), 'hwc-dev-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('hwc dev', () => {
   it('serves the Web UI with a worker and demo journeys, refuses a busy port, stops on Ctrl-C', async () => {

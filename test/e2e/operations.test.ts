@@ -5,7 +5,6 @@
 // refusals exit 2; `hwc show` lists the accepted events; the weekly-report schedule and its ¶9 escalation.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { connectClient } from '../../worker/connection';
 import { journeyQuery, workflowIdFor } from '../../workflows/messages';
 import { HwcStage } from '../../workflows/search-attributes';
 import { weeklyReport } from '../../workflows/weekly-report';
+import { freePortPair } from '../helpers/ports';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
 const dir = mkdtempSync(join(tmpdir(), 'hwc-ops-'));
@@ -29,24 +29,6 @@ let env: NodeJS.ProcessEnv;
 let client: Client;
 let store: StubStore;
 
-/** A free port whose neighbour is free too (`hwc dev --ui-port U` puts the codec server on U+1). */
-async function freePortPair(): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port: p } = s.address() as { port: number };
-        s.close(() => resolve(p));
-      });
-    });
-    if (port < 65000 && (await tryPort(port + 1))) return port;
-  }
-}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;

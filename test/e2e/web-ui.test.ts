@@ -4,12 +4,12 @@
 // its current details ("Waiting for: …"). Screenshots go to test-output/web-ui/ (git-ignored).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../worker/config';
+import { freePortPair } from '../helpers/ports';
 
 // Debian's package (scripts/setup.sh installs it as root); HWC_CHROMIUM only to point the test elsewhere.
 const CHROMIUM = process.env.HWC_CHROMIUM || '/usr/bin/chromium';
@@ -22,24 +22,6 @@ let browser: BrowserContext | undefined;
 let page: Page;
 let ui: string;
 
-/** A free port whose neighbour is free too (`hwc dev --ui-port U` puts the codec server on U+1). */
-async function freePortPair(): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port: p } = s.address() as { port: number };
-        s.close(() => resolve(p));
-      });
-    });
-    if (port < 65000 && (await free(port + 1))) return port;
-  }
-}
 
 async function waitForLog(text: string, ms: number) {
   const end = Date.now() + ms;

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
+import { holidaysForJourney } from '../../domain/bank-holidays';
+import { hwcJourney } from '../../workflows/journey';
 import { testServerExecutable } from '../../worker/binaries';
 import { createHwcWorker } from '../../worker/worker';
 
@@ -40,4 +42,25 @@ export async function startWorker(env: TestWorkflowEnvironment) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const START = '2026-01-20T09:00:00.000Z';
+export const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
+export const claimant = (claimantRef: string) => ({
+  claimantRef,
+  office: 'LEEDS',
+  dateOfBirth: '1980-04-02',
+  claim: { startDate: '2026-01-05', status: 'built', inPayment: true, weeklyRate: 91.15 },
+  lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
+});
+
+/** Starts a journey whose business clock starts at START (the simulator's offset), without search attributes. */
+export async function startJourneyAt(env: TestWorkflowEnvironment, taskQueue: string, ref: string) {
+  const offset = Date.parse(START) - (await env.currentTimeMs());
+  const handle = await env.client.workflow.start(hwcJourney, {
+    taskQueue,
+    workflowId: uniqueId(`hwc-${ref}`),
+    args: [{ office: 'LEEDS', record: claimant(ref), holidays: holidaysForJourney(START), start: START, clockOffsetMs: offset, searchAttributes: false }],
+  });
+  return { handle, offset };
 }

@@ -3,20 +3,8 @@
 // skipping stalls after earlier tests' journeys were terminated mid-wait.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { holidaysForJourney } from '../../domain/bank-holidays';
 import { executeEvent } from '../../client/journeys';
-import { hwcJourney } from '../../workflows/journey';
-import { startWorker, timeSkippingEnv, uniqueId, type WorkerContext } from '../helpers/temporal';
-
-const START = '2026-01-20T09:00:00.000Z';
-const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
-const record = (claimantRef: string) => ({
-  claimantRef,
-  office: 'LEEDS',
-  dateOfBirth: '1980-04-02',
-  claim: { startDate: '2026-01-05', status: 'built', inPayment: true, weeklyRate: 91.15 },
-  lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
-});
+import { START, coach, startJourneyAt, startWorker, timeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let w: Awaited<ReturnType<typeof startWorker>>;
@@ -29,21 +17,11 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-
-async function startAt(taskQueue: string, ref: string) {
-  const offset = Date.parse(START) - (await env.currentTimeMs());
-  const handle = await env.client.workflow.start(hwcJourney, {
-    taskQueue,
-    workflowId: uniqueId(`hwc-${ref}`),
-    args: [{ office: 'LEEDS', record: record(ref), holidays: holidaysForJourney(START), start: START, clockOffsetMs: offset, searchAttributes: false }],
-  });
-  return { handle, offset };
-}
-
 describe('journey workflow over weeks', () => {
   it('waits weeks in seconds and performs each effect exactly once in the stub systems', async () => {
-    await (async ({ taskQueue, store }: WorkerContext) => {
-      const { handle, offset } = await startAt(taskQueue, 'C-2003');
+    const { taskQueue, store } = w;
+    {
+      const { handle, offset } = await startJourneyAt(env, taskQueue, 'C-2003');
       const sleepUntil = async (iso: string) => {
         const ms = Date.parse(iso) - ((await env.currentTimeMs()) + offset);
         if (ms > 0) await env.sleep(ms);
@@ -75,6 +53,6 @@ describe('journey workflow over weeks', () => {
         ['PRE_CALL', 'held'],
         ['HWC', 'attended'],
       ]);
-    })(w);
+    }
   });
 });

@@ -3,21 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { holidaysForJourney } from '../../domain/bank-holidays';
 import { eventSignal, eventUpdate, journeyQuery, viewQuery } from '../../workflows/messages';
-import { hwcJourney } from '../../workflows/journey';
-import { startWorker, timeSkippingEnv, uniqueId, type WorkerContext } from '../helpers/temporal';
+import { START, coach, startJourneyAt, startWorker, timeSkippingEnv } from '../helpers/temporal';
 import { executeEvent } from '../../client/journeys';
-
-const START = '2026-01-20T09:00:00.000Z';
-const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
-const record = (claimantRef: string) => ({
-  claimantRef,
-  office: 'LEEDS',
-  dateOfBirth: '1980-04-02',
-  claim: { startDate: '2026-01-05', status: 'built', inPayment: true, weeklyRate: 91.15 },
-  lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
-});
 
 let env: TestWorkflowEnvironment;
 let w: Awaited<ReturnType<typeof startWorker>>;
@@ -30,17 +18,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-
-async function startAt(taskQueue: string, ref: string) {
-  const offset = Date.parse(START) - (await env.currentTimeMs());
-  const handle = await env.client.workflow.start(hwcJourney, {
-    taskQueue,
-    workflowId: uniqueId(`hwc-${ref}`),
-    args: [{ office: 'LEEDS', record: record(ref), holidays: holidaysForJourney(START), start: START, clockOffsetMs: offset, searchAttributes: false }],
-  });
-  return { handle, offset };
-}
-
 async function rejection(p: Promise<unknown>): Promise<string> {
   const e = await p.then(
     () => null,
@@ -52,8 +29,9 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 
 describe('journey workflow', () => {
   it('rejects invalid Updates with the reason and records none of them in history', async () => {
-    await (async ({ taskQueue }: WorkerContext) => {
-      const { handle } = await startAt(taskQueue, 'C-2001');
+    const { taskQueue } = w;
+    {
+      const { handle } = await startJourneyAt(env, taskQueue, 'C-2001');
       const send = (ev: Record<string, unknown>) => handle.executeUpdate(eventUpdate, { args: [ev as never] });
 
       const wrongRole = await rejection(send({ type: 'BOOKING_CALL', contacted: true, by: { staffId: 'DM-1', role: 'decision_maker' } }));
@@ -79,12 +57,13 @@ describe('journey workflow', () => {
       const after = await handle.fetchHistory();
       expect(after.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
       await handle.terminate('test finished'); // a waiting journey with no worker would stop time skipping
-    })(w);
+    }
   });
 
   it('drops an invalid Signal and applies a valid one', async () => {
-    await (async ({ taskQueue }: WorkerContext) => {
-      const { handle } = await startAt(taskQueue, 'C-2002');
+    const { taskQueue } = w;
+    {
+      const { handle } = await startJourneyAt(env, taskQueue, 'C-2002');
 
       await handle.signal(eventSignal, { type: 'ATTENDED', by: coach });
       await handle.signal(eventSignal, { type: 'BOOKING_CALL', contacted: false, by: coach });
@@ -93,6 +72,6 @@ describe('journey workflow', () => {
       expect(trace.stage).toBe('awaitingPreCallTime');
       expect(trace.transitions.map((t) => t.event)).toEqual(['START', 'BOOKING_CALL']);
       await handle.terminate('test finished');
-    })(w);
+    }
   });
 });
