@@ -88,24 +88,35 @@ type Kind = 'attended' | 'unable' | 'failed';
 interface Case {
   ref: string;
   kind: Kind;
-  script: Step[];
   done: boolean;
 }
 const soon = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-/** A scripted event; a function is evaluated when the event is sent (slots are relative to then). */
-type Step = { type: string; [k: string]: unknown } | (() => { type: string; [k: string]: unknown });
-const typeOf = (s: Step) => (typeof s === 'function' ? s() : s).type;
 const completed = () => ({ type: 'CONVERSATION_COMPLETED', myValues: 'completed', actions: [{ what: 'Job club', where: 'Library', when: 'Mondays' }] });
-function scriptFor(kind: Kind, i: number): Step[] {
-  const wait = 30 + (i % 30);
-  const head: Step[] = [() => ({ type: 'BOOKING_CALL', contacted: true, slot: soon(wait) }), { type: 'PRE_CALL', result: 'confirmed' }];
-  const tail: Step[] = [{ type: 'ATTENDED' }, completed()];
-  if (kind === 'attended') return [...head, ...tail];
-  const call: Step =
-    kind === 'unable'
-      ? () => ({ type: 'FTA_CALL', contacted: true, goodCause: true, slot: soon(wait) })
-      : () => ({ type: 'FTA_CALL', contacted: true, goodCause: false, willRebook: true, slot: soon(wait) });
-  return [...head, { type: 'FAILED_TO_ATTEND' }, call, { type: 'PRE_CALL', result: 'confirmed' }, ...tail];
+
+/**
+ * What a work coach records next, decided from where the journey is (not from a script position, which a
+ * slow round or a lost answer would put out of step): book a slot a little ahead, confirm the pre-call,
+ * record attendance by the case's kind (its first appointment is missed by the 13% who do not attend),
+ * the FTA call (good cause, or no good cause but prepared to rebook: the easement), and complete.
+ */
+function nextEvent(kind: Kind, stage: string, failures: number, i: number): { type: string; [k: string]: unknown } | null {
+  const slot = () => soon(30 + (i % 30));
+  switch (stage) {
+    case 'awaitingBookingCall':
+      return { type: 'BOOKING_CALL', contacted: true, slot: slot() };
+    case 'awaitingPreCallResult':
+      return { type: 'PRE_CALL', result: 'confirmed' };
+    case 'awaitingAttendance':
+      return kind !== 'attended' && failures === 0 ? { type: 'FAILED_TO_ATTEND' } : { type: 'ATTENDED' };
+    case 'inConversation':
+      return completed();
+    case 'awaitingFtaCall':
+      return kind === 'unable'
+        ? { type: 'FTA_CALL', contacted: true, goodCause: true, slot: slot() }
+        : { type: 'FTA_CALL', contacted: true, goodCause: false, willRebook: true, slot: slot() };
+    default:
+      return null;
+  }
 }
 const kindOf = (i: number): Kind => (i % 100 < 87 ? 'attended' : i % 100 < 95 ? 'unable' : 'failed');
 
@@ -140,7 +151,7 @@ async function main() {
   for (let i = 0; i < N; i++) {
     const ref = `CH-${String(i).padStart(4, '0')}`;
     await retry(() => startJourney({ client, taskQueue: `${TASK_QUEUE}-${process.pid}`, office: 'LEEDS', record: record(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) }));
-    cases.push({ ref, kind: kindOf(i), script: scriptFor(kindOf(i), i), done: false });
+    cases.push({ ref, kind: kindOf(i), done: false });
   }
   log(`${N} journeys started in ${Math.round((Date.now() - t0) / 1000)} s`);
 
@@ -175,13 +186,11 @@ async function main() {
           c.done = true;
           return;
         }
-        // Where this case is comes from the journey itself, not from what we think we sent: an event
-        // whose answer was lost in a restart may well have been applied.
+        if (view.pendingEffects > 0) return;
         const trace = await handle.query(journeyQuery);
-        const sent = trace.transitions.filter((x) => x.by === coach.staffId).length;
-        const step = c.script[sent];
-        if (step && view.accepted.includes(typeOf(step) as never) && view.pendingEffects === 0) {
-          const next = typeof step === 'function' ? step() : step;
+        const failures = trace.appointments.filter((a) => a.kind === 'HWC' && a.status === 'fta').length;
+        const next = nextEvent(c.kind, view.stage, failures, Number(c.ref.slice(3)));
+        if (next && view.accepted.includes(next.type as never)) {
           await sendEvent(client, c.ref, { ...next, by: coach });
           progressed++;
         }
