@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { StubStore } from '../activities/store';
-import { executeEvent } from '../client/journeys';
+import { executeEvent, startJourney } from '../client/journeys';
 import { startReport, validateReport, type ReportRow } from '../client/report';
 import { holidaysForJourney } from '../domain/bank-holidays';
 import { addWorkingDays, atLocal, localDate } from '../domain/calendar';
@@ -627,20 +627,43 @@ async function updateLatency(targets: string[]) {
 async function deadlineBurst(thr: number) {
   // As many as fit in what is left of the budget (keeping ~25 s for the replay), up to S.burst.
   const fit = Math.floor(((budgetLeft() - 40) * Math.max(1, thr)) / 3);
-  const m = Math.max(20, Math.min(S.burst, fit));
-  if (m < S.burst) log(`deadline burst: ${m} journeys instead of ${S.burst}, to stay within the time budget`);
+  const planned = Math.max(20, Math.min(S.burst, fit));
+  if (planned < S.burst) log(`deadline burst: ${planned} journeys instead of ${S.burst}, to stay within the time budget`);
   const v = VARIANTS.hwc;
   const prefix = 'B1';
-  const refs = refsFor(prefix, m);
+  const all = refsFor(prefix, planned);
   // The slot far enough ahead for all M to be set up first (from the measured start rate, with margin:
   // each burst journey also gets a PRE_CALL and has six effects instead of four).
-  const leadMs = Math.ceil(((m / Math.max(1, thr)) * (QUICK ? 2.5 : 2) + (QUICK ? 8 : 10)) * 1000);
+  const leadMs = Math.ceil(((planned / Math.max(1, thr)) * (QUICK ? 2.5 : 2) + (QUICK ? 8 : 10)) * 1000);
   const slotMs = Math.ceil((Date.now() + leadMs) / 1000) * 1000;
   const slot = new Date(slotMs).toISOString();
-  log(`deadline burst: ${m} journeys booked for ${slot} (in ${(leadMs / 1000).toFixed(0)} s): pre-call due at once, then PRE_CALL, then all wait for HWC_DUE at the slot`);
-  const res = await runReport(v, refs, slot, [{ type: 'PRE_CALL', result: 'confirmed' }]);
+  log(`deadline burst: ${planned} journeys booked for ${slot} (in ${(leadMs / 1000).toFixed(0)} s): pre-call due at once, then PRE_CALL, then all wait for HWC_DUE at the slot`);
+  // Set up as many as can be before the slot (starting none in the last seconds): each started, sent
+  // its BOOKING_CALL and its PRE_CALL. The burst is the journeys fully set up.
+  const cutoff = slotMs - (QUICK ? 6000 : 12_000);
+  const refs: string[] = [];
+  const res: RunResult = { started: 0, events: 0, errors: [] };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < all.length && Date.now() < cutoff) {
+        const ref = all[next++];
+        try {
+          await startJourney({ client, taskQueue: v.taskQueue, office: OFFICE, record: recordFor(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) });
+          const h = client.workflow.getHandle(workflowIdFor(ref));
+          await executeEvent(h, { type: 'BOOKING_CALL', contacted: true, slot, by: COACH });
+          await executeEvent(h, { type: 'PRE_CALL', result: 'confirmed', by: COACH });
+          refs.push(ref);
+        } catch (e) {
+          if (res.errors.length < 20) res.errors.push((e as Error).message.split('\n')[0]);
+        }
+      }
+    }),
+  );
+  const m = refs.length;
+  if (m < planned) log(`deadline burst: ${m} of ${planned} journeys set up before the cut-off ${QUICK ? 6 : 12} s before the slot`);
   // Every effect before the slot: readAdjustments, 2 bookings, ESAHWC1, pre-call held, reminder SMS.
-  const ready = await waitReached(v, prefix, m, 6, Math.max(5000, slotMs - Date.now() - 500));
+  const ready = await waitReached(v, prefix, m, 6, Math.max(2000, slotMs - Date.now() - 500));
   const readyWall = ready === null ? null : Date.now() - (performance.now() - ready);
   const setupDoneBeforeSlotMs = readyWall === null ? null : Math.round(slotMs - readyWall);
   const waiting = await countStage(v.workflowType, 'awaitingHwc');
@@ -679,6 +702,7 @@ async function deadlineBurst(thr: number) {
   const windowSec = (Date.now() - beforeWall) / 1000;
   return {
     journeys: m,
+    planned,
     slot,
     setupErrors: res.errors,
     setupFinishedMsBeforeSlot: setupDoneBeforeSlotMs,
@@ -838,7 +862,7 @@ async function main() {
 
   const hwcRefs = st.refsOf.hwc;
   const latency = await updateLatency(hwcRefs.slice(-S.latencyTargets));
-  const burst = await deadlineBurst(h.journeysPerSecond);
+  const burst = await deadlineBurst(Math.min(...h.perRound.map((r) => r.journeysPerSecond)));
   const replayed = await replay(hwcRefs, S.replay);
   const mem = st.memory;
   const loadAtEnd = loadavg();
