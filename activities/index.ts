@@ -32,7 +32,8 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
   const latency = () => (latencyMs > 0 ? new Promise((r) => setTimeout(r, latencyMs)) : Promise.resolve());
   const refuseWhileDown = (system: StubSystem) => {
     const until = store.faultUntil(system);
-    if (until) throw ApplicationFailure.retryable(`${system.toUpperCase()} unavailable until ${until}`, 'SystemUnavailable');
+    if (until)
+      throw ApplicationFailure.retryable(`${system.toUpperCase()} unavailable until ${until}`, 'SystemUnavailable');
   };
 
   const perform = async ({ workflowId, claimantRef, effect }: EffectRequest): Promise<EffectResult> => {
@@ -75,7 +76,10 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
       if (raw === null) return null;
       const parsed = ClaimantRecord.safeParse(raw);
       if (!parsed.success)
-        throw ApplicationFailure.nonRetryable(`JSAPS record for ${claimantRef} is not a valid ClaimantRecord`, 'BadData');
+        throw ApplicationFailure.nonRetryable(
+          `JSAPS record for ${claimantRef} is not a valid ClaimantRecord`,
+          'BadData',
+        );
       return parsed.data;
     },
   };

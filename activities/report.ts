@@ -55,7 +55,9 @@ export function createReportActivities({ store, client }: ReportActivityDeps) {
     /** JSAPS: the reports submitted and not yet processed (for one office, or all). */
     async pendingReports({ office }: { office?: string | null }): Promise<PendingReport[]> {
       jsapsUp(store);
-      return store.pendingReports(office).map(({ id, office: o, source, rowCount, submittedAt }) => ({ id, office: o, source, rowCount, submittedAt }));
+      return store
+        .pendingReports(office)
+        .map(({ id, office: o, source, rowCount, submittedAt }) => ({ id, office: o, source, rowCount, submittedAt }));
     },
 
     /** Starts one journey per valid row (idempotent: `hwc-<ref>`, REJECT_DUPLICATE), then marks the report processed. */
@@ -64,7 +66,10 @@ export function createReportActivities({ store, client }: ReportActivityDeps) {
       const meta = store.report(reportId);
       const rows = store.reportRows(reportId);
       if (!meta || !rows) throw ApplicationFailure.nonRetryable(`report ${reportId} is not in JSAPS`, 'BadData');
-      const compact = (s: { rows: number; started: string[]; alreadyRunning: string[]; rejected: RejectedRow[] }, already: boolean): ProcessedReport => ({
+      const compact = (
+        s: { rows: number; started: string[]; alreadyRunning: string[]; rejected: RejectedRow[] },
+        already: boolean,
+      ): ProcessedReport => ({
         reportId,
         office: meta.office,
         rows: s.rows,

@@ -165,19 +165,20 @@ export class StubStore {
 
   getClaimant(claimantRef: string): unknown | null {
     const row = this.db.prepare(`SELECT record FROM claimants WHERE claimant_ref = ?`).get(claimantRef) as
-      | { record: string }
-      | undefined;
+      { record: string } | undefined;
     return row ? JSON.parse(row.record) : null;
   }
 
   /** Fault injection for chaos runs: the system refuses work until the given time. */
   setFault(system: StubSystem, until: Date | null) {
-    if (until) this.db.prepare(`INSERT OR REPLACE INTO faults (system, until) VALUES (?, ?)`).run(system, until.toISOString());
+    if (until)
+      this.db.prepare(`INSERT OR REPLACE INTO faults (system, until) VALUES (?, ?)`).run(system, until.toISOString());
     else this.db.prepare(`DELETE FROM faults WHERE system = ?`).run(system);
   }
 
   faultUntil(system: StubSystem): string | null {
-    const row = this.db.prepare(`SELECT until FROM faults WHERE system = ?`).get(system) as { until: string } | undefined;
+    const row = this.db.prepare(`SELECT until FROM faults WHERE system = ?`).get(system) as
+      { until: string } | undefined;
     return row && row.until > new Date().toISOString() ? row.until : null;
   }
 
@@ -185,7 +186,10 @@ export class StubStore {
    * JSAPS reports: a submitted weekly report, kept until the weekly-report workflow processes it.
    * The id is derived from the content, so submitting the same report twice keeps one copy.
    */
-  submitReport(r: { id: string; office: string | null; source: string; rows: unknown[] }): { id: string; created: boolean } {
+  submitReport(r: { id: string; office: string | null; source: string; rows: unknown[] }): {
+    id: string;
+    created: boolean;
+  } {
     const result = this.db
       .prepare(
         `INSERT OR IGNORE INTO reports (id, office, source, rows, row_count, submitted_at, status)
@@ -224,7 +228,9 @@ export class StubStore {
   /** Marks a report processed once; a second call (an activity retry) keeps the first summary. */
   markReportProcessed(id: string, summary: unknown): boolean {
     const result = this.db
-      .prepare(`UPDATE reports SET status = 'processed', processed_at = ?, summary = ? WHERE id = ? AND status = 'pending'`)
+      .prepare(
+        `UPDATE reports SET status = 'processed', processed_at = ?, summary = ? WHERE id = ? AND status = 'pending'`,
+      )
       .run(new Date().toISOString(), JSON.stringify(summary), id);
     return result.changes === 1;
   }

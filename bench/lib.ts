@@ -95,7 +95,9 @@ export function markdownTable(head: string[], rows: (string | number)[][]): stri
   const cells = [head, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
   const widths = head.map((_, i) => Math.max(3, ...cells.map((r) => String(r[i] ?? '').length)));
   const line = (r: (string | number)[]) => `| ${r.map((c, i) => String(c ?? '').padEnd(widths[i])).join(' | ')} |`;
-  return [line(cells[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 export function fmt(x: number): string {
@@ -111,7 +113,8 @@ export function fmt(x: number): string {
 export function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
   if (!ts) return NaN;
   const s = ts.seconds as number | { toNumber(): number } | null | undefined;
-  const seconds = typeof s === 'number' ? s : s && typeof s === 'object' && 'toNumber' in s ? s.toNumber() : Number(s ?? 0);
+  const seconds =
+    typeof s === 'number' ? s : s && typeof s === 'object' && 'toNumber' in s ? s.toNumber() : Number(s ?? 0);
   return seconds * 1000 + (ts.nanos ?? 0) / 1e6;
 }
 

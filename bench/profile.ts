@@ -72,7 +72,10 @@ function categoryOfModule(m: string): string {
   return 'workflow: bundle runtime';
 }
 
-function categoryOfFrame(f: CallFrame, bundles: ReturnType<typeof bundleModules>): { category: string; bundle?: string; where: string } {
+function categoryOfFrame(
+  f: CallFrame,
+  bundles: ReturnType<typeof bundleModules>,
+): { category: string; bundle?: string; where: string } {
   if (f.functionName === '(garbage collector)') return { category: 'GC', where: 'GC' };
   if (f.functionName === '(program)') return { category: 'V8/native (program)', where: '(program)' };
   if (f.functionName === '(idle)') return { category: '(idle)', where: '(idle)' };
@@ -84,13 +87,18 @@ function categoryOfFrame(f: CallFrame, bundles: ReturnType<typeof bundleModules>
   const u = f.url;
   if (!u) return { category: 'V8 builtins (no script)', where: '(native)' };
   if (u.startsWith('node:') || !u.includes('/')) return { category: 'Node internals', where: u };
-  if (u.includes('@temporalio/worker')) return { category: 'SDK worker (Node side: activations, core bridge)', where: u };
-  if (u.includes('@temporalio/proto') || u.includes('protobufjs')) return { category: 'protobuf (Node side)', where: u };
+  if (u.includes('@temporalio/worker'))
+    return { category: 'SDK worker (Node side: activations, core bridge)', where: u };
+  if (u.includes('@temporalio/proto') || u.includes('protobufjs'))
+    return { category: 'protobuf (Node side)', where: u };
   if (u.includes('@temporalio/')) return { category: 'SDK common/client (Node side)', where: u };
-  if (u.includes('/worker/codec') || u.includes('/worker/data-converter')) return { category: 'payload encryption (codec)', where: u };
-  if (u.includes('/activities/') || u.includes('better-sqlite3')) return { category: 'activities + stub SQLite', where: u };
+  if (u.includes('/worker/codec') || u.includes('/worker/data-converter'))
+    return { category: 'payload encryption (codec)', where: u };
+  if (u.includes('/activities/') || u.includes('better-sqlite3'))
+    return { category: 'activities + stub SQLite', where: u };
   if (u.includes('node_modules/tsx') || u.includes('esbuild')) return { category: 'tsx loader', where: u };
-  if (u.includes('node_modules/')) return { category: `Node side: ${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1]}`, where: u };
+  if (u.includes('node_modules/'))
+    return { category: `Node side: ${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1]}`, where: u };
   return { category: 'Node side: project code', where: u };
 }
 
@@ -99,7 +107,12 @@ export function summarizeProfiles(dir: string) {
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
   const byCategory = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  const threads: { file: string; runs: string; busyMs: number; byCategory: { category: string; ms: number; percent: number }[] }[] = [];
+  const threads: {
+    file: string;
+    runs: string;
+    busyMs: number;
+    byCategory: { category: string; ms: number; percent: number }[];
+  }[] = [];
   let total = 0;
   for (const file of files) {
     const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
@@ -124,8 +137,7 @@ export function summarizeProfiles(dir: string) {
     }
     total += busy;
     // A thread that ran a bundle for more than a trace of its time is that bundle's workflow thread.
-    const bundleMs = (name: string) =>
-      [...cache.values()].some((c) => c.bundle === name) ? 1 : 0;
+    const bundleMs = (name: string) => ([...cache.values()].some((c) => c.bundle === name) ? 1 : 0);
     void bundleMs;
     threads.push({
       file,
@@ -138,7 +150,9 @@ export function summarizeProfiles(dir: string) {
     });
   }
   const sorted = (m: Map<string, number>) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, us]) => ({ ms: round(us / 1000, 0), percent: round((us / total) * 100, 1), k }));
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, us]) => ({ ms: round(us / 1000, 0), percent: round((us / total) * 100, 1), k }));
   return {
     files: files.length,
     busyMs: round(total / 1000, 0),

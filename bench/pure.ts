@@ -18,7 +18,9 @@ export function loadScenarios(): Scenario[] {
   const out: Scenario[] = [];
   for (const dir of readdirSync(SCENARIO_DIR, { withFileTypes: true })) {
     if (!dir.isDirectory()) continue;
-    for (const f of readdirSync(join(SCENARIO_DIR, dir.name)).filter((x) => x.endsWith('.json')).sort())
+    for (const f of readdirSync(join(SCENARIO_DIR, dir.name))
+      .filter((x) => x.endsWith('.json'))
+      .sort())
       out.push(Scenario.parse(JSON.parse(readFileSync(join(SCENARIO_DIR, dir.name, f), 'utf8'))));
   }
   return out;
@@ -90,6 +92,11 @@ export function pureCostOfBenchJourney(record: unknown, slot: string, seconds = 
   // the handler each validate (2×), one step, toTrace for the Update's answer, two publishes (nextTimer
   // twice each: search attributes and details). holidaysForJourney runs in the client, not the worker.
   const perJourneyUs =
-    pieces.parseRecord + pieces.startJourney + 2 * pieces.validateBookingCall + pieces.stepBookingCall + pieces.toTrace + 4 * pieces.nextTimer;
+    pieces.parseRecord +
+    pieces.startJourney +
+    2 * pieces.validateBookingCall +
+    pieces.stepBookingCall +
+    pieces.toTrace +
+    4 * pieces.nextTimer;
   return { microseconds: pieces, workflowPureCostPerJourneyUs: round(perJourneyUs, 1) };
 }

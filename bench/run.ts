@@ -26,7 +26,14 @@ import { ClaimantRecord } from '../domain/schemas';
 import { AesGcmCodec, loadKeys } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
 import { PROJECT_ROOT } from '../worker/config';
-import { HWC_SEARCH_ATTRIBUTES, HwcEasementUsed, HwcOffice, HwcOutcome, HwcStage, HwcWorkCoach } from '../workflows/search-attributes';
+import {
+  HWC_SEARCH_ATTRIBUTES,
+  HwcEasementUsed,
+  HwcOffice,
+  HwcOutcome,
+  HwcStage,
+  HwcWorkCoach,
+} from '../workflows/search-attributes';
 import { workflowIdFor, type EventRequest } from '../workflows/messages';
 import {
   Queue,
@@ -66,12 +73,37 @@ const QUICK = flag('quick');
 const PRELOAD = option('experiment') === 'preload';
 const PROFILE = flag('profile');
 const S = QUICK
-  ? { journeys: 200, rounds: 2, warmup: 20, rates: [10, 20, 40, 80, 160], stepSeconds: 4, latencyTargets: 200, burst: 80, replay: 100, historySample: 10, simSeconds: 3, budgetMinutes: 4.6 }
-  : { journeys: 2000, rounds: 4, warmup: 30, rates: [10, 20, 40, 80, 160, 320], stepSeconds: 15, latencyTargets: 1000, burst: 500, replay: 600, historySample: 30, simSeconds: 10, budgetMinutes: 20 };
+  ? {
+      journeys: 200,
+      rounds: 2,
+      warmup: 20,
+      rates: [10, 20, 40, 80, 160],
+      stepSeconds: 4,
+      latencyTargets: 200,
+      burst: 80,
+      replay: 100,
+      historySample: 10,
+      simSeconds: 3,
+      budgetMinutes: 4.6,
+    }
+  : {
+      journeys: 2000,
+      rounds: 4,
+      warmup: 30,
+      rates: [10, 20, 40, 80, 160, 320],
+      stepSeconds: 15,
+      latencyTargets: 1000,
+      burst: 500,
+      replay: 600,
+      historySample: 30,
+      simSeconds: 10,
+      budgetMinutes: 20,
+    };
 if (option('journeys')) S.journeys = Math.max(20, Number(option('journeys')));
 S.journeys -= S.journeys % S.rounds; // equal rounds per variant
 /** The start-throughput rounds: each variant in turn, then in reverse order, and so on (A B C C B A …). */
-const roundOrder = (ids: VariantId[]) => Array.from({ length: S.rounds }, (_, i) => (i % 2 ? [...ids].reverse() : ids)).flat();
+const roundOrder = (ids: VariantId[]) =>
+  Array.from({ length: S.rounds }, (_, i) => (i % 2 ? [...ids].reverse() : ids)).flat();
 const OFFICE = 'LEEDS';
 const HWC_QUEUE = 'hwc-bench';
 const BASE_QUEUE = 'hwc-bench-baselines';
@@ -98,7 +130,8 @@ const profileDir = join(dir, 'profile');
 let server: ChildProcess | null = null;
 let worker: ChildProcess | null = null;
 let port = 0;
-const children = () => [worker, server].filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null);
+const children = () =>
+  [worker, server].filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null);
 
 function cleanup() {
   for (const c of children()) c.kill('SIGTERM');
@@ -125,10 +158,30 @@ function freePort(): Promise<number> {
 
 async function startServer(cli: string) {
   port = await freePort();
-  const sa = HWC_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : k.type === 'BOOL' ? 'Bool' : 'Keyword'}`]);
-  server = spawn(cli, ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--db-filename', temporalDb, '--log-level', 'error', ...sa], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const sa = HWC_SEARCH_ATTRIBUTES.flatMap((k) => [
+    '--search-attribute',
+    `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : k.type === 'BOOL' ? 'Bool' : 'Keyword'}`,
+  ]);
+  server = spawn(
+    cli,
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--headless',
+      '--db-filename',
+      temporalDb,
+      '--log-level',
+      'error',
+      ...sa,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   server.stderr!.on('data', (b: Buffer) => {
     // Cancelled contexts are the server's note of a client that stopped waiting (an Update long poll
     // under load): counted, not printed.
@@ -228,7 +281,8 @@ async function connect(): Promise<Client> {
       await connection.workflowService.getSystemInfo({});
       return new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
     } catch (e) {
-      if (Date.now() > until) throw new Error(`the dev server did not answer in 60 s: ${(e as Error).message}`);
+      if (Date.now() > until)
+        throw new Error(`the dev server did not answer in 60 s: ${(e as Error).message}`, { cause: e });
       await sleep(300);
     }
   }
@@ -245,10 +299,38 @@ interface Variant {
   idFor(ref: string): string;
 }
 const VARIANTS: Record<VariantId, Variant> = {
-  hwc: { id: 'hwc', label: 'hwc (XState machine)', workflowType: 'hwcJourney', taskQueue: HWC_QUEUE, tag: 'H', idFor: workflowIdFor },
-  handWritten: { id: 'handWritten', label: '(a) hand-written', workflowType: 'handWrittenJourney', taskQueue: BASE_QUEUE, tag: 'A', idFor: (r) => `hand-${r}` },
-  floor: { id: 'floor', label: '(b) engine floor', workflowType: 'floorJourney', taskQueue: BASE_QUEUE, tag: 'F', idFor: (r) => `floor-${r}` },
-  hwcPreload: { id: 'hwcPreload', label: 'hwc + preloadModules (experiment)', workflowType: 'hwcJourney', taskQueue: PRELOAD_QUEUE, tag: 'P', idFor: workflowIdFor },
+  hwc: {
+    id: 'hwc',
+    label: 'hwc (XState machine)',
+    workflowType: 'hwcJourney',
+    taskQueue: HWC_QUEUE,
+    tag: 'H',
+    idFor: workflowIdFor,
+  },
+  handWritten: {
+    id: 'handWritten',
+    label: '(a) hand-written',
+    workflowType: 'handWrittenJourney',
+    taskQueue: BASE_QUEUE,
+    tag: 'A',
+    idFor: (r) => `hand-${r}`,
+  },
+  floor: {
+    id: 'floor',
+    label: '(b) engine floor',
+    workflowType: 'floorJourney',
+    taskQueue: BASE_QUEUE,
+    tag: 'F',
+    idFor: (r) => `floor-${r}`,
+  },
+  hwcPreload: {
+    id: 'hwcPreload',
+    label: 'hwc + preloadModules (experiment)',
+    workflowType: 'hwcJourney',
+    taskQueue: PRELOAD_QUEUE,
+    tag: 'P',
+    idFor: workflowIdFor,
+  },
 };
 const ACTIVE: VariantId[] = PRELOAD ? ['hwc', 'handWritten', 'floor', 'hwcPreload'] : ['hwc', 'handWritten', 'floor'];
 
@@ -260,10 +342,17 @@ function recordFor(ref: string) {
     dateOfBirth: '1979-03-14',
     claim: { startDate: claimStart, status: 'built', inPayment: true, weeklyRate: 91.15 },
     health: { condition: 'Back pain', specialRules: false, notes: [] },
-    lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123', workCoach: 'WC-07' },
+    lms: {
+      potentiallyViolent: false,
+      staffProtectionList: false,
+      reasonableAdjustments: [],
+      mobile: '07700900123',
+      workCoach: 'WC-07',
+    },
   };
 }
-const refsFor = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(5, '0')}`);
+const refsFor = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(5, '0')}`);
 
 let client!: Client;
 let store!: StubStore;
@@ -345,7 +434,10 @@ async function runReport(v: Variant, refs: string[], slot: string, after: EventR
       started.end();
     }
   })();
-  const events = [{ type: 'BOOKING_CALL', contacted: true, slot, by: COACH }, ...after.map((e) => ({ ...e, by: COACH }))];
+  const events = [
+    { type: 'BOOKING_CALL', contacted: true, slot, by: COACH },
+    ...after.map((e) => ({ ...e, by: COACH })),
+  ];
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let ref = await started.pop(); ref !== undefined; ref = await started.pop()) {
@@ -367,7 +459,11 @@ async function runReport(v: Variant, refs: string[], slot: string, after: EventR
 }
 
 const outboxRows = (prefix: string) =>
-  (store.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE claimant_ref >= ? AND claimant_ref < ?').get(`${prefix}-`, `${prefix}.`) as { n: number }).n;
+  (
+    store.db
+      .prepare('SELECT COUNT(*) AS n FROM outbox WHERE claimant_ref >= ? AND claimant_ref < ?')
+      .get(`${prefix}-`, `${prefix}.`) as { n: number }
+  ).n;
 const countStage = async (type: string, stage: string) =>
   (await client.workflow.count(`WorkflowType = '${type}' AND HwcStage = '${stage}'`)).count;
 
@@ -376,11 +472,19 @@ const countStage = async (type: string, stage: string) =>
  * effect recorded by the stub systems (`effects` rows per journey); the floor, its final stage upsert.
  * Returns the moment it saw that (polled every 50 ms), or null on timeout.
  */
-async function waitReached(v: Variant, prefix: string, n: number, effects: number, timeoutMs: number): Promise<number | null> {
+async function waitReached(
+  v: Variant,
+  prefix: string,
+  n: number,
+  effects: number,
+  timeoutMs: number,
+): Promise<number | null> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const done =
-      v.id === 'floor' ? (await countStage(v.workflowType, 'awaitingPreCallTime')) >= reachedSoFar.floor + n : outboxRows(prefix) >= n * effects;
+      v.id === 'floor'
+        ? (await countStage(v.workflowType, 'awaitingPreCallTime')) >= reachedSoFar.floor + n
+        : outboxRows(prefix) >= n * effects;
     if (done) {
       reachedSoFar[v.id] += n;
       return performance.now();
@@ -398,11 +502,20 @@ interface Snap {
 }
 const snap = (): Snap => {
   const c = process.cpuUsage();
-  return { t: performance.now(), worker: cpuSeconds(worker!.pid!), server: cpuSeconds(server!.pid!), driver: (c.user + c.system) / 1e6 };
+  return {
+    t: performance.now(),
+    worker: cpuSeconds(worker!.pid!),
+    server: cpuSeconds(server!.pid!),
+    driver: (c.user + c.system) / 1e6,
+  };
 };
 
 // ——— phases ——————————————————————————————————————————————————————————————————————————————————————
-const futureSlot = () => atLocal(addWorkingDays(localDate(new Date().toISOString()), 25, { holidays: holidaysForJourney(new Date().toISOString()) }), '10:00');
+const futureSlot = () =>
+  atLocal(
+    addWorkingDays(localDate(new Date().toISOString()), 25, { holidays: holidaysForJourney(new Date().toISOString()) }),
+    '10:00',
+  );
 
 async function warmUp(tag: string) {
   for (const v of ACTIVE.map((id) => VARIANTS[id])) {
@@ -434,7 +547,13 @@ async function startThroughput() {
     const heaps = await workerHeaps();
     await sleep(1000);
     const heapOf = (name: string) => heaps?.find((t) => t.thread === name)?.usedBytes ?? NaN;
-    return { rss: rssBytes(worker!.pid!), hwcHeap: heapOf('hwc workflows'), baselineHeap: heapOf('baseline workflows'), preloadHeap: heapOf('hwc preload workflows'), heaps };
+    return {
+      rss: rssBytes(worker!.pid!),
+      hwcHeap: heapOf('hwc workflows'),
+      baselineHeap: heapOf('baseline workflows'),
+      preloadHeap: heapOf('hwc preload workflows'),
+      heaps,
+    };
   };
   const atStart = await measure();
   const rssAtStart = atStart.rss;
@@ -479,7 +598,9 @@ async function startThroughput() {
       driverCpu: after.driver - before.driver,
       errors: res.errors,
     });
-    log(`start throughput: ${v.label} round ${r}: ${size} journeys in ${seconds.toFixed(1)} s (${(size / seconds).toFixed(1)}/s), worker ${fmt(((after.worker - before.worker) / size) * 1000)} ms CPU/journey, server ${fmt(((after.server - before.server) / size) * 1000)} ms${res.errors.length ? `, ${res.errors.length} errors: ${res.errors[0]}` : ''}`);
+    log(
+      `start throughput: ${v.label} round ${r}: ${size} journeys in ${seconds.toFixed(1)} s (${(size / seconds).toFixed(1)}/s), worker ${fmt(((after.worker - before.worker) / size) * 1000)} ms CPU/journey, server ${fmt(((after.server - before.server) / size) * 1000)} ms${res.errors.length ? `, ${res.errors.length} errors: ${res.errors[0]}` : ''}`,
+    );
     if (r === 1) {
       // 5. Memory: what this variant's round of cached journeys added to the worker: RSS, and the live
       // heap (after a full GC) of the workflow thread that runs it.
@@ -487,7 +608,9 @@ async function startThroughput() {
       kib[id] = round((now.rss - lastRss) / half / 1024, 1);
       const key = id === 'hwc' ? 'hwcHeap' : id === 'hwcPreload' ? 'preloadHeap' : 'baselineHeap';
       heapKib[id] = round((now[key] - last[key]) / half / 1024, 1);
-      log(`memory: ${v.label}: RSS ${(lastRss / 2 ** 20).toFixed(0)} → ${(now.rss / 2 ** 20).toFixed(0)} MiB, workflow-thread live heap ${(last[key] / 2 ** 20).toFixed(1)} → ${(now[key] / 2 ** 20).toFixed(1)} MiB with ${half} more cached journeys: ${heapKib[id]} KiB each`);
+      log(
+        `memory: ${v.label}: RSS ${(lastRss / 2 ** 20).toFixed(0)} → ${(now.rss / 2 ** 20).toFixed(0)} MiB, workflow-thread live heap ${(last[key] / 2 ** 20).toFixed(1)} → ${(now[key] / 2 ** 20).toFixed(1)} MiB with ${half} more cached journeys: ${heapKib[id]} KiB each`,
+      );
       lastRss = now.rss;
       last = now;
     }
@@ -496,11 +619,22 @@ async function startThroughput() {
     journeysPerVariant: half,
     liveHeapKibPerCachedJourney: heapKib as Record<VariantId, number>,
     rssKibPerCachedJourney: kib as Record<VariantId, number>,
-    rssMiB: { afterWarmUp: round(rssAtStart / 2 ** 20, 1), afterFirstRoundOfEach: round(lastRss / 2 ** 20, 1), atEnd: round(rssBytes(worker!.pid!) / 2 ** 20, 1) },
-    heapsAfterWarmUp: atStart.heaps?.map((t) => ({ thread: t.thread, usedMiB: round(t.usedBytes / 2 ** 20, 1), totalMiB: round(t.totalBytes / 2 ** 20, 1) })),
-    heapsAfterFirstRounds: last.heaps?.map((t) => ({ thread: t.thread, usedMiB: round(t.usedBytes / 2 ** 20, 1), totalMiB: round(t.totalBytes / 2 ** 20, 1) })),
-    note:
-      'before and after the first round of each variant (hwc, (a), (b)): live heap after a full GC of the workflow thread that runs it (inspector HeapProfiler.collectGarbage + Runtime.getHeapUsage), and process RSS (which V8 rarely gives back, so RSS deltas mostly show heap growth, not what is kept)',
+    rssMiB: {
+      afterWarmUp: round(rssAtStart / 2 ** 20, 1),
+      afterFirstRoundOfEach: round(lastRss / 2 ** 20, 1),
+      atEnd: round(rssBytes(worker!.pid!) / 2 ** 20, 1),
+    },
+    heapsAfterWarmUp: atStart.heaps?.map((t) => ({
+      thread: t.thread,
+      usedMiB: round(t.usedBytes / 2 ** 20, 1),
+      totalMiB: round(t.totalBytes / 2 ** 20, 1),
+    })),
+    heapsAfterFirstRounds: last.heaps?.map((t) => ({
+      thread: t.thread,
+      usedMiB: round(t.usedBytes / 2 ** 20, 1),
+      totalMiB: round(t.totalBytes / 2 ** 20, 1),
+    })),
+    note: 'before and after the first round of each variant (hwc, (a), (b)): live heap after a full GC of the workflow thread that runs it (inspector HeapProfiler.collectGarbage + Runtime.getHeapUsage), and process RSS (which V8 rarely gives back, so RSS deltas mostly show heap growth, not what is kept)',
   };
   const byVariant = Object.fromEntries(
     ACTIVE.map((id) => {
@@ -518,13 +652,43 @@ async function startThroughput() {
           serverCpuMsPerJourney: round((sum('serverCpu') / n) * 1000, 2),
           driverCpuMsPerJourney: round((sum('driverCpu') / n) * 1000, 2),
           cpuMsPerJourney: round(((sum('workerCpu') + sum('serverCpu')) / n) * 1000, 2),
-          perRound: rs.map((r) => ({ journeysPerSecond: round(r.journeys / r.seconds, 1), workerCpuMsPerJourney: round((r.workerCpu / r.journeys) * 1000, 1), serverCpuMsPerJourney: round((r.serverCpu / r.journeys) * 1000, 1) })),
+          perRound: rs.map((r) => ({
+            journeysPerSecond: round(r.journeys / r.seconds, 1),
+            workerCpuMsPerJourney: round((r.workerCpu / r.journeys) * 1000, 1),
+            serverCpuMsPerJourney: round((r.serverCpu / r.journeys) * 1000, 1),
+          })),
           errors: rs.flatMap((r) => r.errors),
         },
       ];
     }),
-  ) as Record<VariantId, { journeys: number; seconds: number; journeysPerSecond: number; workerCpuMsPerJourney: number; serverCpuMsPerJourney: number; driverCpuMsPerJourney: number; cpuMsPerJourney: number; perRound: { journeysPerSecond: number; workerCpuMsPerJourney: number; serverCpuMsPerJourney: number }[]; errors: string[] }>;
-  return { rounds: rounds.map((r) => ({ ...r, seconds: round(r.seconds, 2), workerCpu: round(r.workerCpu, 2), serverCpu: round(r.serverCpu, 2), driverCpu: round(r.driverCpu, 2) })), byVariant, memory, refsOf, lastRoundPrefix: (id: VariantId) => `${VARIANTS[id].tag}2`, lastRoundSize: size };
+  ) as Record<
+    VariantId,
+    {
+      journeys: number;
+      seconds: number;
+      journeysPerSecond: number;
+      workerCpuMsPerJourney: number;
+      serverCpuMsPerJourney: number;
+      driverCpuMsPerJourney: number;
+      cpuMsPerJourney: number;
+      perRound: { journeysPerSecond: number; workerCpuMsPerJourney: number; serverCpuMsPerJourney: number }[];
+      errors: string[];
+    }
+  >;
+  return {
+    rounds: rounds.map((r) => ({
+      ...r,
+      seconds: round(r.seconds, 2),
+      workerCpu: round(r.workerCpu, 2),
+      serverCpu: round(r.serverCpu, 2),
+      driverCpu: round(r.driverCpu, 2),
+    })),
+    byVariant,
+    memory,
+    refsOf,
+    lastRoundPrefix: (id: VariantId) => `${VARIANTS[id].tag}2`,
+    lastRoundSize: size,
+  };
 }
 
 async function historySample(v: Variant, prefix: string, n: number) {
@@ -539,12 +703,20 @@ async function historySample(v: Variant, prefix: string, n: number) {
     if (i === 0) {
       types = {};
       for (const e of h.events ?? []) {
-        const t = String(temporal.api.enums.v1.EventType[e.eventType as number] ?? e.eventType).replace(/^EVENT_TYPE_/, '');
+        const t = String(temporal.api.enums.v1.EventType[e.eventType as number] ?? e.eventType).replace(
+          /^EVENT_TYPE_/,
+          '',
+        );
         types[t] = (types[t] ?? 0) + 1;
       }
     }
   }
-  return { sampled: n, eventsPerJourney: distribution(events, 1).mean, bytesPerJourney: Math.round(distribution(bytes, 0).mean), eventTypes: types };
+  return {
+    sampled: n,
+    eventsPerJourney: distribution(events, 1).mean,
+    bytesPerJourney: Math.round(distribution(bytes, 0).mean),
+    eventTypes: types,
+  };
 }
 
 async function updateLatency(targets: string[]) {
@@ -616,19 +788,28 @@ async function updateLatency(targets: string[]) {
       serverCpuMsPerUpdate: round(((after.server - before.server) / Math.max(1, latencies.length)) * 1000, 2),
       held,
     });
-    log(`update latency at ${rate}/s: p50 ${d.p50} ms, p95 ${d.p95} ms, p99 ${d.p99} ms, ${latencies.length}/${sent} answered in ${wall.toFixed(1)} s${errors ? `, ${errors} errors (${firstError})` : ''}`);
+    log(
+      `update latency at ${rate}/s: p50 ${d.p50} ms, p95 ${d.p95} ms, p99 ${d.p99} ms, ${latencies.length}/${sent} answered in ${wall.toFixed(1)} s${errors ? `, ${errors} errors (${firstError})` : ''}`,
+    );
     if (!held) break; // the next rate would only be worse
     await sleep(500);
   }
   const heldRates = steps.filter((s) => s.held).map((s) => s.rate);
-  return { event: `WCA_SCHEDULED (date ${FAR_WCA_DATE}) as an Update to journeys waiting for their pre-call`, targets: targets.length, stepSeconds: S.stepSeconds, steps, highestRateWithP99Under100ms: heldRates.length ? Math.max(...heldRates) : null };
+  return {
+    event: `WCA_SCHEDULED (date ${FAR_WCA_DATE}) as an Update to journeys waiting for their pre-call`,
+    targets: targets.length,
+    stepSeconds: S.stepSeconds,
+    steps,
+    highestRateWithP99Under100ms: heldRates.length ? Math.max(...heldRates) : null,
+  };
 }
 
 async function deadlineBurst(thr: number) {
   // As many as fit in what is left of the budget (keeping ~25 s for the replay), up to S.burst.
   const fit = Math.floor(((budgetLeft() - 40) * Math.max(1, thr)) / 3);
   const planned = Math.max(20, Math.min(S.burst, fit));
-  if (planned < S.burst) log(`deadline burst: ${planned} journeys instead of ${S.burst}, to stay within the time budget`);
+  if (planned < S.burst)
+    log(`deadline burst: ${planned} journeys instead of ${S.burst}, to stay within the time budget`);
   const v = VARIANTS.hwc;
   const prefix = 'B1';
   const all = refsFor(prefix, planned);
@@ -637,7 +818,9 @@ async function deadlineBurst(thr: number) {
   const leadMs = Math.ceil(((planned / Math.max(1, thr)) * (QUICK ? 2.5 : 2) + (QUICK ? 8 : 10)) * 1000);
   const slotMs = Math.ceil((Date.now() + leadMs) / 1000) * 1000;
   const slot = new Date(slotMs).toISOString();
-  log(`deadline burst: ${planned} journeys booked for ${slot} (in ${(leadMs / 1000).toFixed(0)} s): pre-call due at once, then PRE_CALL, then all wait for HWC_DUE at the slot`);
+  log(
+    `deadline burst: ${planned} journeys booked for ${slot} (in ${(leadMs / 1000).toFixed(0)} s): pre-call due at once, then PRE_CALL, then all wait for HWC_DUE at the slot`,
+  );
   // Set up as many as can be before the slot (starting none in the last seconds): each started, sent
   // its BOOKING_CALL and its PRE_CALL. The burst is the journeys fully set up.
   const cutoff = slotMs - (QUICK ? 6000 : 12_000);
@@ -649,7 +832,13 @@ async function deadlineBurst(thr: number) {
       while (next < all.length && Date.now() < cutoff) {
         const ref = all[next++];
         try {
-          await startJourney({ client, taskQueue: v.taskQueue, office: OFFICE, record: recordFor(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) });
+          await startJourney({
+            client,
+            taskQueue: v.taskQueue,
+            office: OFFICE,
+            record: recordFor(ref),
+            putClaimant: (r, rec) => store.putClaimant(r, rec),
+          });
           const h = client.workflow.getHandle(workflowIdFor(ref));
           await executeEvent(h, { type: 'BOOKING_CALL', contacted: true, slot, by: COACH });
           await executeEvent(h, { type: 'PRE_CALL', result: 'confirmed', by: COACH });
@@ -661,14 +850,19 @@ async function deadlineBurst(thr: number) {
     }),
   );
   const m = refs.length;
-  if (m < planned) log(`deadline burst: ${m} of ${planned} journeys set up before the cut-off ${QUICK ? 6 : 12} s before the slot`);
+  if (m < planned)
+    log(`deadline burst: ${m} of ${planned} journeys set up before the cut-off ${QUICK ? 6 : 12} s before the slot`);
   // Every effect before the slot: readAdjustments, 2 bookings, ESAHWC1, pre-call held, reminder SMS.
   const ready = await waitReached(v, prefix, m, 6, Math.max(2000, slotMs - Date.now() - 500));
   const readyWall = ready === null ? null : Date.now() - (performance.now() - ready);
   const setupDoneBeforeSlotMs = readyWall === null ? null : Math.round(slotMs - readyWall);
   const waiting = await countStage(v.workflowType, 'awaitingHwc');
-  if (setupDoneBeforeSlotMs === null || setupDoneBeforeSlotMs < 0) log(`deadline burst: the setup was not finished before the slot (${res.errors[0] ?? 'slow'})`);
-  else log(`deadline burst: set up ${(setupDoneBeforeSlotMs / 1000).toFixed(1)} s before the slot; ${waiting} journeys in awaitingHwc`);
+  if (setupDoneBeforeSlotMs === null || setupDoneBeforeSlotMs < 0)
+    log(`deadline burst: the setup was not finished before the slot (${res.errors[0] ?? 'slow'})`);
+  else
+    log(
+      `deadline burst: set up ${(setupDoneBeforeSlotMs / 1000).toFixed(1)} s before the slot; ${waiting} journeys in awaitingHwc`,
+    );
   await sleep(Math.max(0, slotMs - Date.now() - 1000));
   const before = snap();
   const beforeWall = Date.now();
@@ -698,7 +892,9 @@ async function deadlineBurst(thr: number) {
     if (fired >= 0 && upsert > fired) lateness.push(timestampMs(evs[upsert].eventTime) - slotMs);
   }
   const d = distribution(lateness, 0);
-  log(`deadline burst: ${seen}/${m} in awaitingAttendance ${drainMs === null ? 'not all within 180 s' : `${(drainMs / 1000).toFixed(2)} s after the slot`}; per journey p50 ${d.p50} ms, p99 ${d.p99} ms`);
+  log(
+    `deadline burst: ${seen}/${m} in awaitingAttendance ${drainMs === null ? 'not all within 180 s' : `${(drainMs / 1000).toFixed(2)} s after the slot`}; per journey p50 ${d.p50} ms, p99 ${d.p99} ms`,
+  );
   const windowSec = (Date.now() - beforeWall) / 1000;
   return {
     journeys: m,
@@ -758,14 +954,16 @@ async function replay(all: string[], n: number) {
   }
   const sec = (performance.now() - t1) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  log(`replay: ${replayed} histories (${(events / histories.length).toFixed(1)} events each) in ${sec.toFixed(2)} s: ${(replayed / sec).toFixed(1)}/s${failed ? `, ${failed} failed: ${firstError}` : ''}`);
+  log(
+    `replay: ${replayed} histories (${(events / histories.length).toFixed(1)} events each) in ${sec.toFixed(2)} s: ${(replayed / sec).toFixed(1)}/s${failed ? `, ${failed} failed: ${firstError}` : ''}`,
+  );
   return {
     histories: replayed,
     eventsPerHistory: round(events / histories.length, 1),
     fetchSeconds: round(fetchSeconds, 2),
     replaySeconds: round(sec, 2),
     historiesPerSecond: round(replayed / sec, 1),
-    cpuMsPerHistory: round(((cpu.user + cpu.system) / 1000 / replayed), 2),
+    cpuMsPerHistory: round((cpu.user + cpu.system) / 1000 / replayed, 2),
     failed,
     firstError: firstError || null,
   };
@@ -773,7 +971,8 @@ async function replay(all: string[], n: number) {
 
 // ——— main ———————————————————————————————————————————————————————————————————————————————————————
 function versions(cli: string) {
-  const pkg = (p: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', p, 'package.json'), 'utf8')).version as string;
+  const pkg = (p: string) =>
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', p, 'package.json'), 'utf8')).version as string;
   let temporalCli = 'unknown';
   try {
     temporalCli = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
@@ -788,7 +987,17 @@ function versions(cli: string) {
       return 'unknown';
     }
   };
-  const changed = git('status', '--porcelain', '--', 'workflows', 'machines', 'domain', 'activities', 'worker', 'client');
+  const changed = git(
+    'status',
+    '--porcelain',
+    '--',
+    'workflows',
+    'machines',
+    'domain',
+    'activities',
+    'worker',
+    'client',
+  );
   return {
     node: process.version,
     temporalSdk: pkg('@temporalio/worker'),
@@ -805,13 +1014,17 @@ async function main() {
   const cli = resolveTemporalCli();
   if (!cli.path) throw new Error('no Temporal CLI found: run `bash scripts/setup.sh` first');
   const loadAtStart = loadavg();
-  log(`${QUICK ? 'quick' : 'full'} run; load average ${loadAtStart.one} ${loadAtStart.five} ${loadAtStart.fifteen} on ${machine().cores} cores; data in ${dir}`);
+  log(
+    `${QUICK ? 'quick' : 'full'} run; load average ${loadAtStart.one} ${loadAtStart.five} ${loadAtStart.fifteen} on ${machine().cores} cores; data in ${dir}`,
+  );
 
   // 6 first: nothing of ours is running yet.
   log(`pure simulator: every scenario of test/scenarios for ${S.simSeconds} s …`);
   const simulator = await simulatorThroughput(S.simSeconds);
   const pureCore = pureCostOfBenchJourney(recordFor('P-00001'), futureSlot());
-  log(`pure simulator: ${simulator.scenariosPerSecond} scenarios/s (${simulator.msPerScenario} ms each); pure core of the bench journey ${pureCore.workflowPureCostPerJourneyUs} µs`);
+  log(
+    `pure simulator: ${simulator.scenariosPerSecond} scenarios/s (${simulator.msPerScenario} ms each); pure core of the bench journey ${pureCore.workflowPureCostPerJourneyUs} µs`,
+  );
 
   await startServer(cli.path);
   client = await connect();
@@ -824,17 +1037,27 @@ async function main() {
   const i0 = snap();
   await sleep(3000);
   const i1 = snap();
-  const idle = { workerCpuPercent: round(((i1.worker - i0.worker) / ((i1.t - i0.t) / 1000)) * 100, 1), serverCpuPercent: round(((i1.server - i0.server) / ((i1.t - i0.t) / 1000)) * 100, 1) };
+  const idle = {
+    workerCpuPercent: round(((i1.worker - i0.worker) / ((i1.t - i0.t) / 1000)) * 100, 1),
+    serverCpuPercent: round(((i1.server - i0.server) / ((i1.t - i0.t) / 1000)) * 100, 1),
+  };
   log(`idle: worker ${idle.workerCpuPercent}% CPU, server ${idle.serverCpuPercent}% CPU`);
 
   log(`warm-up: ${S.warmup} journeys of each variant`);
   await warmUp('1');
 
-  log(`start throughput: ${S.journeys} journeys per variant in ${S.rounds} rounds each: ${roundOrder(ACTIVE).join(', ')}`);
+  log(
+    `start throughput: ${S.journeys} journeys per variant in ${S.rounds} rounds each: ${roundOrder(ACTIVE).join(', ')}`,
+  );
   const loadBefore = loadavg();
   const st = await startThroughput();
   const histories = Object.fromEntries(
-    await Promise.all(ACTIVE.map(async (id) => [id, await historySample(VARIANTS[id], st.lastRoundPrefix(id), Math.min(S.historySample, st.lastRoundSize))])),
+    await Promise.all(
+      ACTIVE.map(async (id) => [
+        id,
+        await historySample(VARIANTS[id], st.lastRoundPrefix(id), Math.min(S.historySample, st.lastRoundSize)),
+      ]),
+    ),
   ) as Record<VariantId, Awaited<ReturnType<typeof historySample>>>;
   const h = st.byVariant.hwc;
   const a = st.byVariant.handWritten;
@@ -858,7 +1081,9 @@ async function main() {
         cpuPerJourneyPreloadVsHandWritten: round(p.cpuMsPerJourney / a.cpuMsPerJourney, 2),
       }
     : null;
-  log(`ratios: CPU/journey hwc/(a) ${ratios.cpuPerJourneyVsHandWritten}, hwc/(b) ${ratios.cpuPerJourneyVsFloor}; throughput hwc/(a) ${ratios.throughputVsHandWritten}, hwc/(b) ${ratios.throughputVsFloor}`);
+  log(
+    `ratios: CPU/journey hwc/(a) ${ratios.cpuPerJourneyVsHandWritten}, hwc/(b) ${ratios.cpuPerJourneyVsFloor}; throughput hwc/(a) ${ratios.throughputVsHandWritten}, hwc/(b) ${ratios.throughputVsFloor}`,
+  );
 
   const hwcRefs = st.refsOf.hwc;
   const latency = await updateLatency(hwcRefs.slice(-S.latencyTargets));
@@ -880,14 +1105,20 @@ async function main() {
     totalSeconds: round((Date.now() - T0) / 1000, 1),
     machine: machine(),
     versions: versions(cli.path),
-    load: { atStart: loadAtStart, beforeStartThroughput: loadBefore, atEnd: loadAtEnd, note: 'os.loadavg() (/proc/loadavg); other work was running on the machine' },
+    load: {
+      atStart: loadAtStart,
+      beforeStartThroughput: loadBefore,
+      atEnd: loadAtEnd,
+      note: 'os.loadavg() (/proc/loadavg); other work was running on the machine',
+    },
     settings: {
       ...S,
       office: OFFICE,
       concurrency: CONCURRENCY,
       stubLatencyMs: STUB_LATENCY_MS,
       encryption: 'AES-256-GCM payload codec on every variant',
-      worker: 'one process (bench/worker.ts): hwc worker (createHwcWorker) + bench-only baselines worker; cache 2000, 20 workflow tasks, 50 activities each',
+      worker:
+        'one process (bench/worker.ts): hwc worker (createHwcWorker) + bench-only baselines worker; cache 2000, 20 workflow tasks, 50 activities each',
       server: 'temporal server start-dev, SQLite file, headless',
       roundOrder: roundOrder(ACTIVE).join(', '),
     },
@@ -921,9 +1152,25 @@ type Results = {
   totalSeconds: number;
   machine: ReturnType<typeof machine>;
   versions: ReturnType<typeof versions>;
-  load: { atStart: ReturnType<typeof loadavg>; beforeStartThroughput: ReturnType<typeof loadavg>; atEnd: ReturnType<typeof loadavg> };
+  load: {
+    atStart: ReturnType<typeof loadavg>;
+    beforeStartThroughput: ReturnType<typeof loadavg>;
+    atEnd: ReturnType<typeof loadavg>;
+  };
   idle: { workerCpuPercent: number; serverCpuPercent: number };
-  startThroughput: Record<VariantId, { journeys: number; journeysPerSecond: number; workerCpuMsPerJourney: number; serverCpuMsPerJourney: number; cpuMsPerJourney: number; driverCpuMsPerJourney: number; perRound: { journeysPerSecond: number; workerCpuMsPerJourney: number }[]; errors: string[] }> & {
+  startThroughput: Record<
+    VariantId,
+    {
+      journeys: number;
+      journeysPerSecond: number;
+      workerCpuMsPerJourney: number;
+      serverCpuMsPerJourney: number;
+      cpuMsPerJourney: number;
+      driverCpuMsPerJourney: number;
+      perRound: { journeysPerSecond: number; workerCpuMsPerJourney: number }[];
+      errors: string[];
+    }
+  > & {
     histories: Record<VariantId, { eventsPerJourney: number; bytesPerJourney: number }>;
   };
   ratios: Record<string, number>;
@@ -932,7 +1179,9 @@ type Results = {
   deadlineBurst: Awaited<ReturnType<typeof deadlineBurst>>;
   replay: Awaited<ReturnType<typeof replay>>;
   memory: Awaited<ReturnType<typeof startThroughput>>['memory'];
-  simulator: Awaited<ReturnType<typeof simulatorThroughput>> & { pureCoreOfBenchJourney: ReturnType<typeof pureCostOfBenchJourney> };
+  simulator: Awaited<ReturnType<typeof simulatorThroughput>> & {
+    pureCoreOfBenchJourney: ReturnType<typeof pureCostOfBenchJourney>;
+  };
   profile: ReturnType<typeof summarizeProfiles> | null;
 };
 
@@ -956,9 +1205,24 @@ function summary(r: Results): string {
   out.push('');
   out.push(
     markdownTable(
-      ['variant', 'journeys/s', 'worker CPU ms/journey', 'server CPU ms/journey', 'CPU ms/journey', 'history events', 'history KiB', 'per round: journeys/s · worker ms'],
+      [
+        'variant',
+        'journeys/s',
+        'worker CPU ms/journey',
+        'server CPU ms/journey',
+        'CPU ms/journey',
+        'history events',
+        'history KiB',
+        'per round: journeys/s · worker ms',
+      ],
       ids.map((id) => [
-        id === 'hwc' ? 'hwc (XState)' : id === 'handWritten' ? '(a) hand-written' : id === 'floor' ? '(b) engine floor' : 'hwc + preloadModules (experiment)',
+        id === 'hwc'
+          ? 'hwc (XState)'
+          : id === 'handWritten'
+            ? '(a) hand-written'
+            : id === 'floor'
+              ? '(b) engine floor'
+              : 'hwc + preloadModules (experiment)',
         st[id].journeysPerSecond,
         st[id].workerCpuMsPerJourney,
         st[id].serverCpuMsPerJourney,
@@ -991,12 +1255,34 @@ function summary(r: Results): string {
     out.push('');
   }
   const ul = r.updateLatency;
-  out.push(`**2. Update latency** (${ul.event}, ${ul.stepSeconds} s per rate, ${ul.targets} journeys): highest rate held with p99 < 100 ms: **${ul.highestRateWithP99Under100ms ?? 'none'}/s**.`);
+  out.push(
+    `**2. Update latency** (${ul.event}, ${ul.stepSeconds} s per rate, ${ul.targets} journeys): highest rate held with p99 < 100 ms: **${ul.highestRateWithP99Under100ms ?? 'none'}/s**.`,
+  );
   out.push('');
   out.push(
     markdownTable(
-      ['rate/s', 'answered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'worker CPU ms/update', 'server CPU ms/update'],
-      ul.steps.map((s) => [s.rate, s.achievedRate, s.latencyMs.p50, s.latencyMs.p95, s.latencyMs.p99, s.latencyMs.max, s.errors, s.workerCpuMsPerUpdate, s.serverCpuMsPerUpdate]),
+      [
+        'rate/s',
+        'answered/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        'errors',
+        'worker CPU ms/update',
+        'server CPU ms/update',
+      ],
+      ul.steps.map((s) => [
+        s.rate,
+        s.achievedRate,
+        s.latencyMs.p50,
+        s.latencyMs.p95,
+        s.latencyMs.p99,
+        s.latencyMs.max,
+        s.errors,
+        s.workerCpuMsPerUpdate,
+        s.serverCpuMsPerUpdate,
+      ]),
     ),
   );
   out.push('');
@@ -1006,11 +1292,15 @@ function summary(r: Results): string {
       `${b.allDoneSecondsAfterSlot === null ? 'not all within 180 s' : `${b.allDoneSecondsAfterSlot} s after the slot (${b.deadlinesPerSecond} deadlines/s)`}; ` +
       `per journey (sampled histories) p50 ${b.perJourneyMsAfterSlot.p50} ms, p99 ${b.perJourneyMsAfterSlot.p99} ms after the slot; ` +
       `worker ${b.workerCpuMsPerDeadline} ms, server ${b.serverCpuMsPerDeadline} ms CPU per deadline.` +
-      (b.setupFinishedMsBeforeSlot === null || b.setupFinishedMsBeforeSlot < 0 ? ' (The setup was not done before the slot: the burst was smeared.)' : ''),
+      (b.setupFinishedMsBeforeSlot === null || b.setupFinishedMsBeforeSlot < 0
+        ? ' (The setup was not done before the slot: the burst was smeared.)'
+        : ''),
   );
   out.push('');
   const rp = r.replay;
-  out.push(`**4. Replay**: ${rp.histories} hwc histories (${rp.eventsPerHistory} events each) replayed as \`hwc audit --all\` does: **${rp.historiesPerSecond}/s** (${rp.cpuMsPerHistory} ms CPU each)${rp.failed ? `, ${rp.failed} FAILED` : ''}.`);
+  out.push(
+    `**4. Replay**: ${rp.histories} hwc histories (${rp.eventsPerHistory} events each) replayed as \`hwc audit --all\` does: **${rp.historiesPerSecond}/s** (${rp.cpuMsPerHistory} ms CPU each)${rp.failed ? `, ${rp.failed} FAILED` : ''}.`,
+  );
   out.push('');
   const m = r.memory;
   out.push(
@@ -1029,7 +1319,12 @@ function summary(r: Results): string {
     out.push('');
     out.push(`**Worker CPU profile** (node --cpu-prof, all phases; self time by where the code comes from):`);
     out.push('');
-    out.push(markdownTable(['where', 'ms', '%'], r.profile.byCategory.slice(0, 14).map((c) => [c.category, c.ms, c.percent])));
+    out.push(
+      markdownTable(
+        ['where', 'ms', '%'],
+        r.profile.byCategory.slice(0, 14).map((c) => [c.category, c.ms, c.percent]),
+      ),
+    );
   }
   out.push('');
   return out.join('\n');

@@ -67,8 +67,15 @@ const preloaded = preloadQueue
       connection,
       namespace: cfg.namespace,
       taskQueue: preloadQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED, logger: silent }),
-      activities: { ...createActivities({ store, latencyMs: cfg.stubLatencyMs }), ...createReportActivities({ store }) },
+      workflowBundle: await bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        preloadModules: PRELOADED,
+        logger: silent,
+      }),
+      activities: {
+        ...createActivities({ store, latencyMs: cfg.stubLatencyMs }),
+        ...createReportActivities({ store }),
+      },
       identity: `bench-hwc-preload@${process.pid}`,
       ...(dataConverter ? { dataConverter } : {}),
       maxCachedWorkflows: cfg.maxCachedWorkflows,
@@ -96,7 +103,12 @@ async function heaps() {
   const threads: { sessionId: string; workerId: string; url: string; title: string }[] = [];
   const pending = new Map<number, (m: { result?: { usedSize: number; totalSize: number } }) => void>();
   session.on('NodeWorker.attachedToWorker', (m) =>
-    threads.push({ sessionId: m.params.sessionId, workerId: m.params.workerInfo.workerId, url: m.params.workerInfo.url, title: m.params.workerInfo.title }),
+    threads.push({
+      sessionId: m.params.sessionId,
+      workerId: m.params.workerInfo.workerId,
+      url: m.params.workerInfo.url,
+      title: m.params.workerInfo.title,
+    }),
   );
   session.on('NodeWorker.receivedMessageFromWorker', (m) => {
     const msg = JSON.parse(m.params.message) as { id?: number; result?: { usedSize: number; totalSize: number } };
@@ -109,11 +121,16 @@ async function heaps() {
       const id = next++;
       pending.set(id, resolve);
       setTimeout(() => reject(new Error(`inspector: no answer to ${method}`)), 30_000).unref();
-      void session.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
+      void session.post('NodeWorker.sendMessageToWorker', {
+        sessionId,
+        message: JSON.stringify({ id, method, params: {} }),
+      });
     });
   await session.post('HeapProfiler.collectGarbage');
   const main = (await session.post('Runtime.getHeapUsage')) as unknown as { usedSize: number; totalSize: number };
-  const out: { thread: string; id: string; usedBytes: number; totalBytes: number }[] = [{ thread: 'main', id: '0', usedBytes: main.usedSize, totalBytes: main.totalSize }];
+  const out: { thread: string; id: string; usedBytes: number; totalBytes: number }[] = [
+    { thread: 'main', id: '0', usedBytes: main.usedSize, totalBytes: main.totalSize },
+  ];
   let workflowThreads = 0;
   // The title carries the thread id ("[worker 2]"): threads in creation order, so the hwc worker's first.
   const threadId = (t: { title: string }) => Number(/\d+/.exec(t.title)?.[0] ?? 0);

@@ -23,7 +23,14 @@ function record(ref: string, over: Partial<ClaimantRecordInput> = {}): ClaimantR
     appointee: false,
     household: { parentMarker: 'None', youngestChildAgeYears: null },
     circumstances: [],
-    lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900000', phone: null, workCoach: ref.endsWith('2') ? 'WC-02' : 'WC-01' },
+    lms: {
+      potentiallyViolent: false,
+      staffProtectionList: false,
+      reasonableAdjustments: [],
+      mobile: '07700900000',
+      phone: null,
+      workCoach: ref.endsWith('2') ? 'WC-02' : 'WC-01',
+    },
     wca: { scheduledDate: null },
     ...over,
   };
@@ -43,7 +50,8 @@ const SOON_MS = 25_000;
 export function demoCaseload(prefix = 'DEMO'): DemoCase[] {
   const r = (n: number, over?: Partial<ClaimantRecordInput>) => record(`${prefix}-${String(n).padStart(3, '0')}`, over);
   const booked = { type: 'BOOKING_CALL', contacted: true } as Step;
-  const soon = () => ({ type: 'BOOKING_CALL', contacted: true, slot: new Date(Date.now() + SOON_MS).toISOString() }) as Step;
+  const soon = () =>
+    ({ type: 'BOOKING_CALL', contacted: true, slot: new Date(Date.now() + SOON_MS).toISOString() }) as Step;
   const confirmed = { type: 'PRE_CALL', result: 'confirmed' } as Step;
   const actions = [{ what: 'Visit the local work club', where: 'Central Library', when: 'Tuesday mornings' }];
   return [
@@ -56,18 +64,52 @@ export function demoCaseload(prefix = 'DEMO'): DemoCase[] {
     { record: r(7, { circumstances: [{ kind: 'FULL_TIME_EDUCATION' }] }) },
     { record: r(8, { claim: { startDate: days(-14), status: 'built', inPayment: false, weeklyRate: 91.15 } }) },
     { record: r(9, { circumstances: [{ kind: 'BEREAVEMENT' }] }) },
-    { record: r(10, { circumstances: [{ kind: 'RECENT_TRAUMA' }] }), now: [{ type: 'DEFER', category: 'RECENT_TRAUMA', until: days(28) }] },
+    {
+      record: r(10, { circumstances: [{ kind: 'RECENT_TRAUMA' }] }),
+      now: [{ type: 'DEFER', category: 'RECENT_TRAUMA', until: days(28) }],
+    },
     { record: r(11, { health: { condition: null, specialRules: false, notes: ['GP mentions DS1500 pending'] } }) },
     { record: r(12, { office: 'BRADFORD' }) },
     { record: r(13), now: [soon(), confirmed] },
     { record: r(14), now: [soon()] },
     { record: r(15), now: [soon(), confirmed], afterHwc: [{ type: 'ATTENDED' }] },
-    { record: r(16), now: [soon(), confirmed], afterHwc: [{ type: 'ATTENDED' }, { type: 'CONVERSATION_COMPLETED', myValues: 'completed', actions }] },
-    { record: r(17), now: [soon(), confirmed], afterHwc: [{ type: 'ATTENDED' }, { type: 'CONVERSATION_COMPLETED', myValues: 'take_home', actions, followUp: new Date(Date.now() + 14 * 86_400_000).toISOString() }] },
+    {
+      record: r(16),
+      now: [soon(), confirmed],
+      afterHwc: [{ type: 'ATTENDED' }, { type: 'CONVERSATION_COMPLETED', myValues: 'completed', actions }],
+    },
+    {
+      record: r(17),
+      now: [soon(), confirmed],
+      afterHwc: [
+        { type: 'ATTENDED' },
+        {
+          type: 'CONVERSATION_COMPLETED',
+          myValues: 'take_home',
+          actions,
+          followUp: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+        },
+      ],
+    },
     { record: r(18), now: [soon(), confirmed], afterHwc: [{ type: 'FAILED_TO_ATTEND' }] },
-    { record: r(19), now: [soon(), confirmed], afterHwc: [{ type: 'FAILED_TO_ATTEND' }, { type: 'FTA_CALL', contacted: false }] },
-    { record: r(20), now: [soon(), confirmed], afterHwc: [{ type: 'ATTENDED' }, { type: 'FAILED_TO_PARTICIPATE', reason: 'Left the conversation early' }] },
-    { record: r(21), now: [soon(), confirmed], afterHwc: [{ type: 'FAILED_TO_ATTEND' }, { type: 'FTA_CALL', contacted: true, goodCause: false, willRebook: false }] },
+    {
+      record: r(19),
+      now: [soon(), confirmed],
+      afterHwc: [{ type: 'FAILED_TO_ATTEND' }, { type: 'FTA_CALL', contacted: false }],
+    },
+    {
+      record: r(20),
+      now: [soon(), confirmed],
+      afterHwc: [{ type: 'ATTENDED' }, { type: 'FAILED_TO_PARTICIPATE', reason: 'Left the conversation early' }],
+    },
+    {
+      record: r(21),
+      now: [soon(), confirmed],
+      afterHwc: [
+        { type: 'FAILED_TO_ATTEND' },
+        { type: 'FTA_CALL', contacted: true, goodCause: false, willRebook: false },
+      ],
+    },
   ];
 }
 
@@ -90,7 +132,13 @@ export async function seedDemo(o: SeedOptions): Promise<{ started: number; exist
     await sendEvent(o.client, ref, { ...step, by: step.by ?? by } as EventRequest);
   };
   for (const c of cases) {
-    const res = await startJourney({ client: o.client, taskQueue: o.taskQueue, office: o.office ?? 'LEEDS', record: c.record, putClaimant: o.putClaimant as never });
+    const res = await startJourney({
+      client: o.client,
+      taskQueue: o.taskQueue,
+      office: o.office ?? 'LEEDS',
+      record: c.record,
+      putClaimant: o.putClaimant as never,
+    });
     if (res.status === 'already-exists') {
       existing++;
       continue;
@@ -101,7 +149,9 @@ export async function seedDemo(o: SeedOptions): Promise<{ started: number; exist
   log(`demo: ${started} journeys started, ${existing} already there`);
   const later = started ? cases.filter((c) => c.afterHwc?.length) : [];
   if (later.length) {
-    log(`demo: ${later.length} appointments fall due in ${Math.round(SOON_MS / 1000)} s; recording their outcomes then`);
+    log(
+      `demo: ${later.length} appointments fall due in ${Math.round(SOON_MS / 1000)} s; recording their outcomes then`,
+    );
     await new Promise((r) => setTimeout(r, SOON_MS + 3000));
     for (const c of later) for (const step of c.afterHwc!) await send(c.record.claimantRef, step);
     log('demo: caseload ready');

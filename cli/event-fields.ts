@@ -44,7 +44,10 @@ function describe(schema: unknown): { kind: string; read: FieldInfo['read'] } {
     case 'number':
       return { kind: 'number', read: 'number' };
     case 'string':
-      return { kind: d.format === 'date' ? 'date YYYY-MM-DD' : d.format === 'datetime' ? 'instant' : 'text', read: 'text' };
+      return {
+        kind: d.format === 'date' ? 'date YYYY-MM-DD' : d.format === 'datetime' ? 'instant' : 'text',
+        read: 'text',
+      };
     case 'enum':
       return { kind: Object.keys(d.entries as object).join('|'), read: 'text' };
     case 'literal':
@@ -66,7 +69,10 @@ function describe(schema: unknown): { kind: string; read: FieldInfo['read'] } {
 }
 
 const OPTIONS = new Map<string, z.ZodObject>(
-  (JourneyEvent.options as unknown as z.ZodObject[]).map((o) => [String((o.shape.type as unknown as { value: string }).value), o]),
+  (JourneyEvent.options as unknown as z.ZodObject[]).map((o) => [
+    String((o.shape.type as unknown as { value: string }).value),
+    o,
+  ]),
 );
 
 /** The payload fields of an event type (without type, at, by, notes), in schema order. */

@@ -20,9 +20,11 @@ interface ProtoJson {
 }
 const requireFromProto = createRequire(createRequire(import.meta.url).resolve('@temporalio/proto/package.json'));
 const protojson = requireFromProto('protobufjs/ext/protojson') as ProtoJson;
-const historyType = (patchProtobufRoot(proto as unknown as Record<string, unknown>) as unknown as {
-  lookupType(name: string): unknown;
-}).lookupType('temporal.api.history.v1.History');
+const historyType = (
+  patchProtobufRoot(proto as unknown as Record<string, unknown>) as unknown as {
+    lookupType(name: string): unknown;
+  }
+).lookupType('temporal.api.history.v1.History');
 
 /** A file that is not a workflow history: the message says what is wrong with it. */
 export class NotAHistoryError extends Error {}
@@ -96,11 +98,18 @@ export function historyFromJson(value: unknown): History {
   try {
     // ProtoJSON writes 64-bit ids and timestamps as strings; a stringified SDK object has objects there.
     const protoJson =
-      first && typeof first === 'object' && typeof first.eventId === 'string' && (first.eventTime == null || typeof first.eventTime === 'string');
+      first &&
+      typeof first === 'object' &&
+      typeof first.eventId === 'string' &&
+      (first.eventTime == null || typeof first.eventTime === 'string');
     if (protoJson) {
-      history = protojson.fromJson(historyType, { events: events.map((e, i) => fixEvent(e as Json, i)) }, {
-        ignoreUnknownFields: true,
-      }) as History;
+      history = protojson.fromJson(
+        historyType,
+        { events: events.map((e, i) => fixEvent(e as Json, i)) },
+        {
+          ignoreUnknownFields: true,
+        },
+      ) as History;
     } else {
       history = HistoryMessage.fromObject(reviveBytes({ events }) as Json);
     }

@@ -19,7 +19,21 @@ const program = new Command('hwc')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const command of [report, schedule, cases, show, event, outbox, dev, worker, codecServer, simulate, diagram, audit]) command.register(program);
+for (const command of [
+  report,
+  schedule,
+  cases,
+  show,
+  event,
+  outbox,
+  dev,
+  worker,
+  codecServer,
+  simulate,
+  diagram,
+  audit,
+])
+  command.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -23,26 +23,58 @@ interface Column {
 }
 
 export const CSV_COLUMNS: Column[] = [
-  { name: 'claimantRef', path: 'claimantRef', kind: 'text', required: true, help: 'pseudonymous reference (never a NINO)' },
+  {
+    name: 'claimantRef',
+    path: 'claimantRef',
+    kind: 'text',
+    required: true,
+    help: 'pseudonymous reference (never a NINO)',
+  },
   { name: 'office', path: 'office', kind: 'text', required: true, help: 'owning office mnemonic' },
   { name: 'dateOfBirth', path: 'dateOfBirth', kind: 'text', required: true, help: 'YYYY-MM-DD' },
   { name: 'claimStartDate', path: 'claim.startDate', kind: 'text', required: true, help: 'YYYY-MM-DD' },
   { name: 'claimStatus', path: 'claim.status', kind: 'text', required: true, help: 'built | registered' },
   { name: 'inPayment', path: 'claim.inPayment', kind: 'bool', required: true, help: 'true | false' },
-  { name: 'weeklyRate', path: 'claim.weeklyRate', kind: 'number', required: true, help: 'pounds, e.g. 91.15 (0 = credits only)' },
+  {
+    name: 'weeklyRate',
+    path: 'claim.weeklyRate',
+    kind: 'number',
+    required: true,
+    help: 'pounds, e.g. 91.15 (0 = credits only)',
+  },
   { name: 'healthCondition', path: 'health.condition', kind: 'text', help: 'free text (default none)' },
   { name: 'specialRules', path: 'health.specialRules', kind: 'bool', help: 'true | false (default false)' },
   { name: 'healthNotes', path: 'health.notes', kind: 'list', help: 'JA510 notes separated by "|"' },
-  { name: 'otherBenefits', path: 'otherBenefits', kind: 'benefits', help: 'type/for/received entries separated by "|", e.g. 08/01/Y' },
+  {
+    name: 'otherBenefits',
+    path: 'otherBenefits',
+    kind: 'benefits',
+    help: 'type/for/received entries separated by "|", e.g. 08/01/Y',
+  },
   { name: 'disabilityBenefits', path: 'disabilityBenefits', kind: 'list', help: 'e.g. AA|PIP_DAILY_LIVING_ENHANCED' },
   { name: 'appointee', path: 'appointee', kind: 'bool', help: 'true | false (default false)' },
   { name: 'parentMarker', path: 'household.parentMarker', kind: 'text', help: 'Lone | Couple | None (default None)' },
-  { name: 'youngestChildAgeYears', path: 'household.youngestChildAgeYears', kind: 'number', help: 'whole years (default none)' },
-  { name: 'circumstances', path: 'circumstances', kind: 'circumstances', help: 'KIND or KIND;field=value;… separated by "|", or a JSON array' },
+  {
+    name: 'youngestChildAgeYears',
+    path: 'household.youngestChildAgeYears',
+    kind: 'number',
+    help: 'whole years (default none)',
+  },
+  {
+    name: 'circumstances',
+    path: 'circumstances',
+    kind: 'circumstances',
+    help: 'KIND or KIND;field=value;… separated by "|", or a JSON array',
+  },
   { name: 'potentiallyViolent', path: 'lms.potentiallyViolent', kind: 'bool', help: 'true | false (default false)' },
   { name: 'staffProtectionList', path: 'lms.staffProtectionList', kind: 'bool', help: 'true | false (default false)' },
   { name: 'reasonableAdjustments', path: 'lms.reasonableAdjustments', kind: 'list', help: 'separated by "|"' },
-  { name: 'mobile', path: 'lms.mobile', kind: 'text', help: 'mobile number (default none: reminder by phone call task)' },
+  {
+    name: 'mobile',
+    path: 'lms.mobile',
+    kind: 'text',
+    help: 'mobile number (default none: reminder by phone call task)',
+  },
   { name: 'phone', path: 'lms.phone', kind: 'text', help: 'other number (default none)' },
   { name: 'workCoach', path: 'lms.workCoach', kind: 'text', help: 'work coach id (default WC-01)' },
   { name: 'wcaDate', path: 'wca.scheduledDate', kind: 'text', help: 'scheduled WCA, YYYY-MM-DD (default none)' },
@@ -75,15 +107,22 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && s[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else {
         if (ch === '\n') line++;
         cell += ch;
       }
-    } else if (ch === '"' && cell === '') (quoted = true), (sawAny = true);
-    else if (ch === ',') cells.push(cell), (cell = ''), (sawAny = true);
-    else if (ch === '\r' && s[i + 1] === '\n') continue;
+    } else if (ch === '"' && cell === '') {
+      quoted = true;
+      sawAny = true;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+      sawAny = true;
+    } else if (ch === '\r' && s[i + 1] === '\n') continue;
     else if (ch === '\n' || ch === '\r') {
       endRow();
       line++;
@@ -109,7 +148,10 @@ function readCell(kind: Kind, raw: string): unknown {
     case 'number':
       return v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
     case 'list':
-      return v.split('|').map((x) => x.trim()).filter(Boolean);
+      return v
+        .split('|')
+        .map((x) => x.trim())
+        .filter(Boolean);
     case 'benefits':
       return v
         .split('|')
@@ -173,7 +215,9 @@ function csvRecord(columns: Column[], cells: string[]): Record<string, unknown> 
 }
 
 const columnForPath = (path: string) => {
-  const hit = CSV_COLUMNS.filter((c) => path === c.path || path.startsWith(c.path + '.') || path.startsWith(c.path + '['));
+  const hit = CSV_COLUMNS.filter(
+    (c) => path === c.path || path.startsWith(c.path + '.') || path.startsWith(c.path + '['),
+  );
   return hit.sort((a, b) => b.path.length - a.path.length)[0]?.name;
 };
 
@@ -184,21 +228,34 @@ export function parseReportCsv(text: string, file: string): ReportFile {
   } catch (e) {
     throw badInput(`${file}: ${(e as Error).message}`);
   }
-  if (!table.length) throw badInput(`${file}: empty CSV: the first line must be the header (${CSV_COLUMNS.filter((c) => c.required).map((c) => c.name).join(',')},…)`);
+  if (!table.length)
+    throw badInput(
+      `${file}: empty CSV: the first line must be the header (${CSV_COLUMNS.filter((c) => c.required)
+        .map((c) => c.name)
+        .join(',')},…)`,
+    );
   const [header, ...data] = table;
   const byName = new Map(CSV_COLUMNS.map((c) => [norm(c.name), c]));
   const columns = header.cells.map((h, i) => {
     const c = byName.get(norm(h));
     // A header cell is named only when it looks like a column name: a file without its header row has
     // claimant data on line 1, which must not be echoed back.
-    const cell = /^[A-Za-z][A-Za-z0-9 _-]{0,39}$/.test(h.trim()) ? `"${h.trim()}"` : `${i + 1} (not a column name: is the header row missing?)`;
-    if (!c) throw badInput(`${file}: unknown column ${cell}; the columns are ${CSV_COLUMNS.map((x) => x.name).join(', ')} (see hwc report --help)`);
+    const cell = /^[A-Za-z][A-Za-z0-9 _-]{0,39}$/.test(h.trim())
+      ? `"${h.trim()}"`
+      : `${i + 1} (not a column name: is the header row missing?)`;
+    if (!c)
+      throw badInput(
+        `${file}: unknown column ${cell}; the columns are ${CSV_COLUMNS.map((x) => x.name).join(', ')} (see hwc report --help)`,
+      );
     return c;
   });
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
   if (dup) throw badInput(`${file}: column ${dup.name} appears twice`);
   const missing = CSV_COLUMNS.filter((c) => c.required && !columns.includes(c));
-  if (missing.length) throw badInput(`${file}: missing required column(s) ${missing.map((c) => c.name).join(', ')} (see hwc report --help)`);
+  if (missing.length)
+    throw badInput(
+      `${file}: missing required column(s) ${missing.map((c) => c.name).join(', ')} (see hwc report --help)`,
+    );
   return {
     office: null,
     rows: data.map((d, i) => ({
@@ -225,12 +282,15 @@ export function parseReportJson(text: string, file: string): ReportFile {
   let rows: unknown = value;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as { office?: unknown; rows?: unknown };
-    if (v.office !== undefined && (typeof v.office !== 'string' || !v.office)) throw badInput(`${file}: office: must be an office mnemonic`);
+    if (v.office !== undefined && (typeof v.office !== 'string' || !v.office))
+      throw badInput(`${file}: office: must be an office mnemonic`);
     office = (v.office as string | undefined) ?? null;
     rows = v.rows;
   }
   if (!Array.isArray(rows))
-    throw badInput(`${file}: a report is a JSON array of ClaimantRecords, or {"office": "…", "rows": [ClaimantRecord, …]}`);
+    throw badInput(
+      `${file}: a report is a JSON array of ClaimantRecords, or {"office": "…", "rows": [ClaimantRecord, …]}`,
+    );
   return { office, rows: rows.map((record, i) => ({ row: i + 1, record })) };
 }
 

@@ -55,8 +55,10 @@ export function caseQuery(f: CaseFilter): string {
   if (f.coach !== undefined && f.waitingOnMe !== undefined && f.coach !== f.waitingOnMe)
     throw new BadFilterError('--coach and --waiting-on-me name different work coaches: give one');
   const coach = f.waitingOnMe ?? f.coach;
-  if (coach !== undefined) parts.push(`HwcWorkCoach = ${quote(f.waitingOnMe !== undefined ? '--waiting-on-me' : '--coach', coach)}`);
-  if (f.waitingOnMe !== undefined) parts.push(`HwcStage IN (${WAITING_ON_COACH_STAGES.map((s) => `'${s}'`).join(', ')})`);
+  if (coach !== undefined)
+    parts.push(`HwcWorkCoach = ${quote(f.waitingOnMe !== undefined ? '--waiting-on-me' : '--coach', coach)}`);
+  if (f.waitingOnMe !== undefined)
+    parts.push(`HwcStage IN (${WAITING_ON_COACH_STAGES.map((s) => `'${s}'`).join(', ')})`);
   if (f.overdue) parts.push(`HwcNextDeadline < '${(f.now ?? new Date()).toISOString()}'`);
   if (f.running || f.overdue || f.waitingOnMe !== undefined) parts.push(`ExecutionStatus = 'Running'`);
   return parts.join(' AND ');
@@ -86,7 +88,8 @@ export function caseRow(w: WorkflowExecutionInfo): CaseRow {
     status: w.status.name,
     stage,
     // A journey stopped from outside (terminated, failed) keeps its last stage but waits for nothing.
-    waitingFor: running || w.status.name === 'COMPLETED' ? waitingFor(stage) : `nothing: workflow ${w.status.name.toLowerCase()}`,
+    waitingFor:
+      running || w.status.name === 'COMPLETED' ? waitingFor(stage) : `nothing: workflow ${w.status.name.toLowerCase()}`,
     nextDeadline: running && deadline ? deadline.toISOString() : null,
     outcome: outcome && outcome !== 'NONE' ? outcome : null,
     office: sa.get(HwcOffice) ?? null,
@@ -110,7 +113,10 @@ export async function listCases(client: Client, f: CaseFilter, limit = Infinity)
 export class UnknownClaimantError extends Error {}
 
 /** One case: its trace (`journey` query) and what it waits for now (`view` query). */
-export async function getCase(client: Client, claimantRef: string): Promise<{ trace: Trace; view: JourneyView; status: string }> {
+export async function getCase(
+  client: Client,
+  claimantRef: string,
+): Promise<{ trace: Trace; view: JourneyView; status: string }> {
   const handle = client.workflow.getHandle(workflowIdFor(claimantRef));
   try {
     const d = await handle.describe();

@@ -38,7 +38,14 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
       workflowId,
       // One journey per claimant, ever: a rerun of the same report must not start a second one.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ office: o.office, record, holidays: holidaysForJourney(new Date().toISOString()), searchAttributes: o.searchAttributes }],
+      args: [
+        {
+          office: o.office,
+          record,
+          holidays: holidaysForJourney(new Date().toISOString()),
+          searchAttributes: o.searchAttributes,
+        },
+      ],
       staticSummary: `HWC journey ${record.claimantRef} · office ${o.office}`,
       staticDetails: `Health and Work Conversation journey for claimant ${record.claimantRef}, reported by office ${o.office}. Current stage and next deadline are in the current details; people's events arrive as \`event\` Updates.`,
       typedSearchAttributes:
@@ -54,7 +61,8 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
     });
     return { status: 'started', workflowId, claimantRef: record.claimantRef };
   } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) return { status: 'already-exists', workflowId, claimantRef: record.claimantRef };
+    if (e instanceof WorkflowExecutionAlreadyStartedError)
+      return { status: 'already-exists', workflowId, claimantRef: record.claimantRef };
     throw e;
   }
 }

@@ -57,7 +57,11 @@ export function validateReport(rows: ReportRow[]): { valid: ValidRow[]; rejected
     if (!parsed.success) {
       const reason = parsed.error.issues
         .map((i) => {
-          const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(row)';
+          const path =
+            i.path
+              .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+              .join('')
+              .replace(/^\./, '') || '(row)';
           const column = r.columnOf?.(path);
           return `${column && column !== path ? `${column} (${path})` : path}: ${i.message}`;
         })
@@ -68,7 +72,12 @@ export function validateReport(rows: ReportRow[]): { valid: ValidRow[]; rejected
     const ref = parsed.data.claimantRef;
     const first = firstRowOf.get(ref);
     if (first !== undefined) {
-      rejected.push({ row: r.row, line: r.line, claimantRef: ref, reason: `claimantRef: ${ref} is already on row ${first} of this report` });
+      rejected.push({
+        row: r.row,
+        line: r.line,
+        claimantRef: ref,
+        reason: `claimantRef: ${ref} is already on row ${first} of this report`,
+      });
       continue;
     }
     firstRowOf.set(ref, r.row);
@@ -120,5 +129,11 @@ export async function startReport(o: StartReportOptions): Promise<ReportSummary>
 /** A content-derived report id: the same rows for the same office are the same report. */
 export async function reportId(office: string | null, rows: unknown[]): Promise<string> {
   const { createHash } = await import('node:crypto');
-  return 'R-' + createHash('sha256').update(JSON.stringify([office, rows])).digest('hex').slice(0, 12);
+  return (
+    'R-' +
+    createHash('sha256')
+      .update(JSON.stringify([office, rows]))
+      .digest('hex')
+      .slice(0, 12)
+  );
 }

@@ -50,7 +50,7 @@ export function isWorkingDay(date: string, cal: Calendar): boolean {
 /** `D + n wd`: the n-th working day after D (n ≥ 1). */
 export function addWorkingDays(date: string, n: number, cal: Calendar): string {
   let d = date;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     d = addDays(d, 1);
     if (isWorkingDay(d, cal)) left--;
   }
@@ -60,7 +60,7 @@ export function addWorkingDays(date: string, n: number, cal: Calendar): string {
 /** `D − n wd`: the n-th working day before D (n ≥ 1). */
 export function subtractWorkingDays(date: string, n: number, cal: Calendar): string {
   let d = date;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     d = addDays(d, -1);
     if (isWorkingDay(d, cal)) left--;
   }

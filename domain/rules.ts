@@ -9,7 +9,7 @@ import {
   type ExemptionCategory,
 } from './schemas';
 
-type Check<C extends string> = (r: ClaimantRecord, on: string) => boolean;
+type Check = (r: ClaimantRecord, on: string) => boolean;
 
 const has = (r: ClaimantRecord, kind: string) => r.circumstances.some((c) => c.kind === kind);
 const within = (d: string, from: string, to: string) => from <= d && d <= to;
@@ -33,7 +33,7 @@ export function ageInYears(dateOfBirth: string, on: string): number {
 const PENSION_DISABILITY_BENEFITS = ['AA', 'DLA_CARE_HIGHEST', 'PIP_DAILY_LIVING_ENHANCED'];
 
 /** A4, in table order: when several apply the first is reported. */
-export const EXEMPTION_RULES: Record<ExemptionCategory, Check<ExemptionCategory>> = {
+export const EXEMPTION_RULES: Record<ExemptionCategory, Check> = {
   TERMINAL_ILLNESS: (r) => r.health.specialRules || has(r, 'TERMINAL_ILLNESS'),
   CANCER_TREATMENT: (r) => has(r, 'CANCER_TREATMENT'),
   LIFE_THREATENING_DISEASE: (r) => has(r, 'LIFE_THREATENING_DISEASE'),
@@ -41,8 +41,7 @@ export const EXEMPTION_RULES: Record<ExemptionCategory, Check<ExemptionCategory>
   FULL_TIME_CARER: (r) =>
     r.otherBenefits.some((b) => b.type === '08' && b.for === '01' && (b.received === 'Y' || b.received === 'U')) ||
     has(r, 'FULL_TIME_CARER'),
-  LONE_PARENT_CHILD_UNDER_1: (r) =>
-    r.household.parentMarker === 'Lone' && r.household.youngestChildAgeYears === 0,
+  LONE_PARENT_CHILD_UNDER_1: (r) => r.household.parentMarker === 'Lone' && r.household.youngestChildAgeYears === 0,
   RECENT_ADOPTION: (r, on) =>
     r.circumstances.some((c) => {
       if (c.kind !== 'RECENT_ADOPTION') return false;
@@ -76,14 +75,11 @@ const UNCLEAR_MARKS = ['t.i.', 'sp. rules', 'ds1500'];
 
 /** A4 "unclear": the notes hint at Special Rules while the indicator says no. */
 export function exemptionUnclear(r: ClaimantRecord): boolean {
-  return (
-    !r.health.specialRules &&
-    r.health.notes.some((n) => UNCLEAR_MARKS.some((m) => n.toLowerCase().includes(m)))
-  );
+  return !r.health.specialRules && r.health.notes.some((n) => UNCLEAR_MARKS.some((m) => n.toLowerCase().includes(m)));
 }
 
 /** A5, in table order. */
-export const DEFERRAL_RULES: Record<DeferralCategory, Check<DeferralCategory>> = {
+export const DEFERRAL_RULES: Record<DeferralCategory, Check> = {
   APPOINTEE: (r) => r.appointee,
   CLAIM_NOT_IN_PAYMENT: (r) => r.claim.status === 'registered',
   DOMESTIC_VIOLENCE: (r, on) =>
@@ -109,10 +105,7 @@ export const esaNotInPayment = (r: ClaimantRecord) => r.claim.status === 'built'
 
 /** A3 step 1.4: the later of claim start + 28 days and screening day + 3 wd, on a working day. */
 export function targetHwcDate(r: ClaimantRecord, screeningDay: string, cal: Calendar): string {
-  return onOrAfterWorkingDay(
-    laterOf(addDays(r.claim.startDate, 28), addWorkingDays(screeningDay, 3, cal)),
-    cal,
-  );
+  return onOrAfterWorkingDay(laterOf(addDays(r.claim.startDate, 28), addWorkingDays(screeningDay, 3, cal)), cal);
 }
 
 /** The WCA rule: a WCA on or before HWC date + 21 days (a past one included) makes the HWC unnecessary. */

@@ -112,9 +112,7 @@ export const ClaimantRecord = z.strictObject({
     })
     .default({ specialRules: false, notes: [] }),
   otherBenefits: z
-    .array(
-      z.strictObject({ type: Text(4), for: Text(4), received: z.enum(['Y', 'N', 'U']) }),
-    )
+    .array(z.strictObject({ type: Text(4), for: Text(4), received: z.enum(['Y', 'N', 'U']) }))
     .max(50)
     .default([]),
   disabilityBenefits: z.array(Text(40)).max(20).default([]),
@@ -136,9 +134,7 @@ export const ClaimantRecord = z.strictObject({
       workCoach: Text(20).min(1).nullable().optional(),
     })
     .default({ potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [] }),
-  wca: z
-    .strictObject({ scheduledDate: LocalDate.nullable() })
-    .default({ scheduledDate: null }),
+  wca: z.strictObject({ scheduledDate: LocalDate.nullable() }).default({ scheduledDate: null }),
 });
 export type ClaimantRecord = z.infer<typeof ClaimantRecord>;
 export type ClaimantRecordInput = z.input<typeof ClaimantRecord>;
@@ -199,12 +195,10 @@ export const Action = z.strictObject({ what: Text(300).min(1), where: Text(300),
 
 export const JourneyEvent = z.discriminatedUnion('type', [
   ev('CASE_REASSIGNED', {}),
-  ev('TEAM_LEADER_ADVICE', { exempt: z.boolean(), category: ExemptionCategory.optional() }).superRefine(
-    (v, ctx) => {
-      if (v.exempt && !v.category)
-        ctx.addIssue({ code: 'custom', path: ['category'], message: 'is required when exempt is true' });
-    },
-  ),
+  ev('TEAM_LEADER_ADVICE', { exempt: z.boolean(), category: ExemptionCategory.optional() }).superRefine((v, ctx) => {
+    if (v.exempt && !v.category)
+      ctx.addIssue({ code: 'custom', path: ['category'], message: 'is required when exempt is true' });
+  }),
   ev('DEFER', { category: DeferralCategory, until: LocalDate }),
   ev('PROCEED', {}),
   ev('BOOKING_CALL', {
@@ -232,9 +226,7 @@ export const JourneyEvent = z.discriminatedUnion('type', [
     followUp: Instant.optional(),
   }),
   ev('FAILED_TO_PARTICIPATE', { reason: Text(1000).min(1, 'must say why') }),
-  ev('FTA_CALL', { contacted: z.boolean(), ...optionalOutcome }).superRefine(
-    outcomeWhen('contacted'),
-  ),
+  ev('FTA_CALL', { contacted: z.boolean(), ...optionalOutcome }).superRefine(outcomeWhen('contacted')),
   ev('CLAIMANT_CONTACT', contactOutcome),
   ev('SAFEGUARD_VISIT', { seen: z.boolean(), ...optionalOutcome }).superRefine(outcomeWhen('seen')),
   ev('DM_DECISION', { sanction: z.boolean() }),
@@ -269,11 +261,7 @@ export const EVENT_TYPES = [
 export const ROLES_FOR_EVENT: Record<JourneyEventType, readonly Role[]> = Object.fromEntries(
   EVENT_TYPES.map((t) => [
     t,
-    t === 'TEAM_LEADER_ADVICE'
-      ? ['team_leader']
-      : t === 'DM_DECISION'
-        ? ['decision_maker']
-        : ['sds', 'work_coach'],
+    t === 'TEAM_LEADER_ADVICE' ? ['team_leader'] : t === 'DM_DECISION' ? ['decision_maker'] : ['sds', 'work_coach'],
   ]),
 ) as unknown as Record<JourneyEventType, readonly Role[]>;
 
@@ -291,13 +279,7 @@ export const NOT_REQUIRED_REASONS = [
 export type NotRequiredReason = (typeof NOT_REQUIRED_REASONS)[number];
 export type OutcomeReason = ExemptionCategory | NotRequiredReason;
 
-export type LetterType =
-  | 'ESAHWC1'
-  | 'ESAHWC4'
-  | 'VOLUNTARY_APPOINTMENT'
-  | 'FTA_LETTER'
-  | 'FTP_LETTER'
-  | 'ESA10';
+export type LetterType = 'ESAHWC1' | 'ESAHWC4' | 'VOLUNTARY_APPOINTMENT' | 'FTA_LETTER' | 'FTP_LETTER' | 'ESA10';
 export type NotificationType = 'REMINDER_SMS' | 'REMINDER_CALL_TASK' | 'CANCELLATION';
 export type AppointmentKind = 'HWC' | 'PRE_CALL' | 'FOLLOW_UP';
 export type AppointmentStatus = 'booked' | 'attended' | 'fta' | 'ftp' | 'cancelled' | 'held';

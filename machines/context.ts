@@ -34,7 +34,14 @@ export type Effect =
   | { kind: 'lms.note'; text: string }
   | { kind: 'lms.setMarker'; marker: 'CC & HWC'; stage: string }
   | { kind: 'lms.readAdjustments' }
-  | { kind: 'lms.bookAppointment'; appointmentId: number; appointment: AppointmentKind; appointmentAt: string; workCoach: string; minutes: number }
+  | {
+      kind: 'lms.bookAppointment';
+      appointmentId: number;
+      appointment: AppointmentKind;
+      appointmentAt: string;
+      workCoach: string;
+      minutes: number;
+    }
   | { kind: 'lms.updateAppointment'; appointmentId: number; status: AppointmentStatus }
   | { kind: 'lms.createWorkflow'; purpose: string; due: string }
   | { kind: 'lms.recordActionPlan'; actions: { what: string; where: string; when: string }[]; myValues: string }
@@ -189,7 +196,14 @@ export class Draft {
     const id = this.c.appointments.length + 1;
     this.c.appointments.push({ id, kind, at, workCoach: this.c.workCoach, status: 'booked' });
     const minutes = kind === 'PRE_CALL' ? 10 : 40;
-    this.effect({ kind: 'lms.bookAppointment', appointmentId: id, appointment: kind, appointmentAt: at, workCoach: this.c.workCoach, minutes });
+    this.effect({
+      kind: 'lms.bookAppointment',
+      appointmentId: id,
+      appointment: kind,
+      appointmentAt: at,
+      workCoach: this.c.workCoach,
+      minutes,
+    });
   }
   /** The most recent appointment of a kind (the current HWC or pre-call). */
   current(kind: AppointmentKind): StoredAppointment | undefined {

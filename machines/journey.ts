@@ -64,8 +64,7 @@ export const journeyMachine = setup({
     exemptionUnclear: ({ context }) => !context.unclearChecked && exemptionUnclear(context.record),
     wcaWithinThreeWeeksOfTarget: ({ context }) => wcaWithinThreeWeeks(context.wcaDate, context.targetDate!),
     deferralCandidate: ({ context }) => deferralCandidates(context.record, today(context)).length > 0,
-    wcaWithinThreeWeeksOfBooking: ({ context }) =>
-      wcaWithinThreeWeeks(context.wcaDate, localDate(hwcToBook(context))),
+    wcaWithinThreeWeeksOfBooking: ({ context }) => wcaWithinThreeWeeks(context.wcaDate, localDate(hwcToBook(context))),
     wcaWithinThreeWeeksOfBookedHwc: ({ context, event }) => {
       const hwc = bookedHwc(context);
       return !!hwc && wcaWithinThreeWeeks((event as E<'WCA_SCHEDULED'>).date, localDate(hwc.at));
@@ -75,8 +74,7 @@ export const journeyMachine = setup({
     noLongerRequired: ({ event }) => (event as E<'PRE_CALL'>).result === 'no_longer_required',
     exemptionNews: ({ event }) => !!(event as Contact).exemptCategory,
     goodCauseAccepted: ({ event }) => (event as Contact).goodCause === true,
-    easementAvailable: ({ context, event }) =>
-      (event as Contact).willRebook === true && !context.easementUsed,
+    easementAvailable: ({ context, event }) => (event as Contact).willRebook === true && !context.easementUsed,
     notContacted: ({ event }) => (event as E<'FTA_CALL'>).contacted === false,
     notSeen: ({ event }) => (event as E<'SAFEGUARD_VISIT'>).seen === false,
   },
@@ -206,7 +204,8 @@ export const journeyMachine = setup({
         const call = e as E<'BOOKING_CALL'>;
         d.timer('BOOKING_CALL_TIMEOUT', null);
         if (call.contacted && call.slot) d.c.slot = call.slot;
-        if (call.contacted && call.requirements?.length) d.note(`Appointment requirements: ${call.requirements.join('; ')}`);
+        if (call.contacted && call.requirements?.length)
+          d.note(`Appointment requirements: ${call.requirements.join('; ')}`);
         d.rule(call.contacted ? 'booking call: claimant contacted' : 'booking call: not contacted');
       }),
     ),
@@ -561,7 +560,11 @@ export const journeyMachine = setup({
               on: {
                 PRE_CALL: [
                   { guard: 'exemptionNews', target: '#hwc.exempt', actions: ['noteEvent', 'endExemptFromContact'] },
-                  { guard: 'noLongerRequired', target: '#hwc.notRequired', actions: ['noteEvent', 'endNewCircumstances'] },
+                  {
+                    guard: 'noLongerRequired',
+                    target: '#hwc.notRequired',
+                    actions: ['noteEvent', 'endNewCircumstances'],
+                  },
                   { target: 'awaitingHwc', actions: ['noteEvent', 'recordPreCall'] },
                 ],
                 HWC_DUE: { target: 'awaitingAttendance', actions: 'preCallMissed' },

@@ -83,7 +83,9 @@ export function validateEvent(s: JourneyState, raw: unknown, at: string): Valida
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail('event: must be a JSON object with a "type"');
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string' || !isPersonEvent(type))
-    return fail(`type: unknown event type ${String(JSON.stringify(type)).slice(0, 60)}; known types: ${EVENT_TYPES.join(', ')}`);
+    return fail(
+      `type: unknown event type ${String(JSON.stringify(type)).slice(0, 60)}; known types: ${EVENT_TYPES.join(', ')}`,
+    );
   const parsed = JourneyEvent.safeParse(raw);
   if (!parsed.success) return fail(`${type}: ${describeZodError(parsed.error)}`);
   const event = parsed.data;

@@ -41,8 +41,28 @@ if (!cli.path) {
 }
 let server: ChildProcess | null = null;
 function startServer() {
-  const sa = HWC_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : k.type === 'BOOL' ? 'Bool' : 'Keyword'}`]);
-  server = spawn(cli.path!, ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(PORT), '--headless', '--db-filename', join(dir, 'temporal.sqlite'), '--log-level', 'error', ...sa], { stdio: 'ignore' });
+  const sa = HWC_SEARCH_ATTRIBUTES.flatMap((k) => [
+    '--search-attribute',
+    `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : k.type === 'BOOL' ? 'Bool' : 'Keyword'}`,
+  ]);
+  server = spawn(
+    cli.path!,
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(PORT),
+      '--headless',
+      '--db-filename',
+      join(dir, 'temporal.sqlite'),
+      '--log-level',
+      'error',
+      ...sa,
+    ],
+    { stdio: 'ignore' },
+  );
 }
 async function stopServer() {
   const s = server;
@@ -56,13 +76,22 @@ let workerStarts = 0;
 function startWorker() {
   workerStarts++;
   worker = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'worker'], {
-    env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${PORT}`, HWC_TASK_QUEUE: `${TASK_QUEUE}-${process.pid}`, HWC_DB: db, HWC_CODEC_KEY_FILE: keyFile, HWC_LOG_LEVEL: 'warn', HWC_STUB_LATENCY_MS: '20' },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: `127.0.0.1:${PORT}`,
+      HWC_TASK_QUEUE: `${TASK_QUEUE}-${process.pid}`,
+      HWC_DB: db,
+      HWC_CODEC_KEY_FILE: keyFile,
+      HWC_LOG_LEVEL: 'warn',
+      HWC_STUB_LATENCY_MS: '20',
+    },
     stdio: 'ignore',
   });
   // A worker that loses its server exits; bring it back as an operator's supervisor would.
   const me = worker;
   me.once('exit', (_code, signal) => {
-    if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && !finished) setTimeout(() => worker === me && startWorker(), 1000);
+    if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && !finished)
+      setTimeout(() => worker === me && startWorker(), 1000);
   });
 }
 async function killWorker() {
@@ -91,7 +120,11 @@ interface Case {
   done: boolean;
 }
 const soon = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-const completed = () => ({ type: 'CONVERSATION_COMPLETED', myValues: 'completed', actions: [{ what: 'Job club', where: 'Library', when: 'Mondays' }] });
+const completed = () => ({
+  type: 'CONVERSATION_COMPLETED',
+  myValues: 'completed',
+  actions: [{ what: 'Job club', where: 'Library', when: 'Mondays' }],
+});
 
 /**
  * What a work coach records next, decided from where the journey is (not from a script position, which a
@@ -99,7 +132,12 @@ const completed = () => ({ type: 'CONVERSATION_COMPLETED', myValues: 'completed'
  * record attendance by the case's kind (its first appointment is missed by the 13% who do not attend),
  * the FTA call (good cause, or no good cause but prepared to rebook: the easement), and complete.
  */
-function nextEvent(kind: Kind, stage: string, failures: number, i: number): { type: string; [k: string]: unknown } | null {
+function nextEvent(
+  kind: Kind,
+  stage: string,
+  failures: number,
+  i: number,
+): { type: string; [k: string]: unknown } | null {
   const slot = () => soon(30 + (i % 30));
   switch (stage) {
     case 'awaitingBookingCall':
@@ -125,7 +163,12 @@ function record(ref: string) {
     claimantRef: ref,
     office: 'LEEDS',
     dateOfBirth: '1979-03-14',
-    claim: { startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10), status: 'built', inPayment: true, weeklyRate: 91.15 },
+    claim: {
+      startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
+      status: 'built',
+      inPayment: true,
+      weeklyRate: 91.15,
+    },
     lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900000' },
   };
 }
@@ -150,7 +193,15 @@ async function main() {
   const cases: Case[] = [];
   for (let i = 0; i < N; i++) {
     const ref = `CH-${String(i).padStart(4, '0')}`;
-    await retry(() => startJourney({ client, taskQueue: `${TASK_QUEUE}-${process.pid}`, office: 'LEEDS', record: record(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) }));
+    await retry(() =>
+      startJourney({
+        client,
+        taskQueue: `${TASK_QUEUE}-${process.pid}`,
+        office: 'LEEDS',
+        record: record(ref),
+        putClaimant: (r, rec) => store.putClaimant(r, rec),
+      }),
+    );
     cases.push({ ref, kind: kindOf(i), done: false });
   }
   log(`${N} journeys started in ${Math.round((Date.now() - t0) / 1000)} s`);
@@ -158,11 +209,44 @@ async function main() {
   // The faults, on a timeline relative to now.
   const base = Date.now();
   const faults: [number, string, () => Promise<void>][] = [
-    [10_000, 'SIGKILL worker (1/3)', async () => { await killWorker(); await sleep(1500); startWorker(); }],
+    [
+      10_000,
+      'SIGKILL worker (1/3)',
+      async () => {
+        await killWorker();
+        await sleep(1500);
+        startWorker();
+      },
+    ],
     [30_000, 'LMS stub refuses work for 25 s', async () => store.setFault('lms', new Date(Date.now() + 25_000))],
-    [50_000, 'SIGKILL worker (2/3)', async () => { await killWorker(); await sleep(1500); startWorker(); }],
-    [75_000, 'restart the dev server', async () => { await stopServer(); await sleep(1000); startServer(); client = await connect(); }],
-    [110_000, 'SIGKILL worker (3/3)', async () => { await killWorker(); await sleep(1500); startWorker(); }],
+    [
+      50_000,
+      'SIGKILL worker (2/3)',
+      async () => {
+        await killWorker();
+        await sleep(1500);
+        startWorker();
+      },
+    ],
+    [
+      75_000,
+      'restart the dev server',
+      async () => {
+        await stopServer();
+        await sleep(1000);
+        startServer();
+        client = await connect();
+      },
+    ],
+    [
+      110_000,
+      'SIGKILL worker (3/3)',
+      async () => {
+        await killWorker();
+        await sleep(1500);
+        startWorker();
+      },
+    ],
   ];
   const chaos = (async () => {
     for (const [at, what, act] of faults) {
@@ -204,7 +288,9 @@ async function main() {
     const open = cases.filter((x) => !x.done);
     for (let i = 0; i < open.length; i += 12) await Promise.all(open.slice(i, i + 12).map(visit));
     const left = cases.filter((c) => !c.done).length;
-    log(`${N - left}/${N} journeys ended, ${progressed} events sent this round${errors ? `, ${errors} errors (last: ${lastError})` : ''}`);
+    log(
+      `${N - left}/${N} journeys ended, ${progressed} events sent this round${errors ? `, ${errors} errors (last: ${lastError})` : ''}`,
+    );
     if (!progressed) await sleep(3000);
   }
   await chaos;
@@ -240,10 +326,15 @@ async function verify(cases: Case[], client: Client) {
       const rows = store.outbox({ workflowId: wid });
       const letters = rows.filter((r) => r.kind === 'comms.letter').map((r) => String(r.details.letter));
       const expected = trace.letters.map((l) => l.type);
-      if (letters.length > expected.length || letters.join() !== expected.join()) duplicateLetters += Math.max(1, letters.length - expected.length);
+      if (letters.length > expected.length || letters.join() !== expected.join())
+        duplicateLetters += Math.max(1, letters.length - expected.length);
       const booked = store.diary({ workflowId: wid });
-      if (booked.length !== trace.appointments.length) duplicateBookings += Math.abs(booked.length - trace.appointments.length);
-      const problems = traceViolations(trace, decisions.rules.map((r) => r.rule));
+      if (booked.length !== trace.appointments.length)
+        duplicateBookings += Math.abs(booked.length - trace.appointments.length);
+      const problems = traceViolations(
+        trace,
+        decisions.rules.map((r) => r.rule),
+      );
       if (problems.length) {
         invariantViolations += problems.length;
         log(`${c.ref}: ${problems.join('; ')}`);
@@ -264,7 +355,8 @@ try {
   process.stdout.write(
     `journeys=${N} completed=${r.completed} lost=${r.lost} duplicateLetters=${r.duplicateLetters} duplicateBookings=${r.duplicateBookings} invariantViolations=${r.invariantViolations}\n`,
   );
-  exitCode = r.lost === 0 && r.completed === N && !r.duplicateLetters && !r.duplicateBookings && !r.invariantViolations ? 0 : 1;
+  exitCode =
+    r.lost === 0 && r.completed === N && !r.duplicateLetters && !r.duplicateBookings && !r.invariantViolations ? 0 : 1;
 } catch (e) {
   process.stderr.write(`chaos: ${(e as Error).message}\n`);
 } finally {

@@ -20,7 +20,8 @@ function parseArgs(argv: string[]) {
     const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const int = (min: number, max: number) => {
       const n = Number(v);
-      if (v === undefined || !Number.isInteger(n) || n < min || n > max) bad(`${k}: a whole number from ${min} to ${max}`);
+      if (v === undefined || !Number.isInteger(n) || n < min || n > max)
+        bad(`${k}: a whole number from ${min} to ${max}`);
       return n;
     };
     switch (k) {

@@ -50,13 +50,17 @@ export function parseScenarioEvents(scenario: Scenario): (JourneyEvent & { at?: 
   return scenario.events.map((raw, i) => {
     const type = raw.type;
     if (!isPersonEvent(type))
-      throw new ScenarioError(`events[${i}].type: unknown event type ${JSON.stringify(type)}; known types: ${EVENT_TYPES.join(', ')}`);
+      throw new ScenarioError(
+        `events[${i}].type: unknown event type ${JSON.stringify(type)}; known types: ${EVENT_TYPES.join(', ')}`,
+      );
     const parsed = JourneyEvent.safeParse(raw);
     if (!parsed.success) throw new ScenarioError(`events[${i}] (${type}): ${describeZodError(parsed.error)}`);
     const event = parsed.data;
     const roles = ROLES_FOR_EVENT[type];
     if (event.by && !roles.includes(event.by.role))
-      throw new ScenarioError(`events[${i}].by.role: ${event.by.role} may not record ${type}; needs ${roles.join(' or ')}`);
+      throw new ScenarioError(
+        `events[${i}].by.role: ${event.by.role} may not record ${type}; needs ${roles.join(' or ')}`,
+      );
     return { ...event, by: event.by ?? defaultIdentity(type) };
   });
 }
@@ -87,8 +91,15 @@ export async function runScenario(scenario: Scenario, engine: Engine, opts: RunO
         break;
       }
       const goal = due ?? v.nextDeadline?.at;
-      if (!goal) stop(i, event.type, v, v.nextTimer ? 'is not accepted and only escalations are ahead' : 'is not accepted and nothing is pending');
-      if (goal! > oneYearAfter(lastDelivery)) stop(i, event.type, v, 'was not accepted within a year of simulated time');
+      if (!goal)
+        stop(
+          i,
+          event.type,
+          v,
+          v.nextTimer ? 'is not accepted and only escalations are ahead' : 'is not accepted and nothing is pending',
+        );
+      if (goal! > oneYearAfter(lastDelivery))
+        stop(i, event.type, v, 'was not accepted within a year of simulated time');
       const target = v.nextTimer && v.nextTimer.at <= goal! ? v.nextTimer.at : goal!;
       await engine.advanceTo(target);
     }

@@ -16,17 +16,21 @@ export function traceViolations(t: Trace, rules: readonly string[] = []): string
     v.push('A6.2: easementUsed flag disagrees with the decisions');
   if (t.outcome === 'EXEMPT' || t.outcome === 'NOT_REQUIRED') {
     if (t.referredToDmAt) v.push('A6.3: referred although exempt or not required');
-    if (t.appointments.some((a) => a.kind !== 'FOLLOW_UP' && a.status === 'booked')) v.push('A6.3: appointment left booked');
-    if (t.doubts.some((d) => d.raisedAt > t.endedAt! || d.withdrawnAt === null)) v.push('A6.3: doubt open after the outcome');
+    if (t.appointments.some((a) => a.kind !== 'FOLLOW_UP' && a.status === 'booked'))
+      v.push('A6.3: appointment left booked');
+    if (t.doubts.some((d) => d.raisedAt > t.endedAt! || d.withdrawnAt === null))
+      v.push('A6.3: doubt open after the outcome');
   }
   if (t.outcome === 'HWC_COMPLETED') {
-    if (t.referredToDmAt || t.doubts.some((d) => d.raisedAt >= t.endedAt!)) v.push('A6.4: sanction step after completion');
+    if (t.referredToDmAt || t.doubts.some((d) => d.raisedAt >= t.endedAt!))
+      v.push('A6.4: sanction step after completion');
   }
   const invitations = t.letters.filter((l) => l.type === 'ESAHWC1').length;
   if (invitations !== hwcs.length) v.push(`A6.5: ${hwcs.length} HWCs booked but ${invitations} ESAHWC1 letters`);
   if (preCalls.length !== hwcs.length) v.push(`A6.5: ${hwcs.length} HWCs but ${preCalls.length} pre-calls`);
   for (const p of preCalls)
-    if (!hwcs.some((h) => h.workCoach === p.workCoach && h.at >= p.at)) v.push(`A6.5: pre-call at ${p.at} has no later HWC with the same coach`);
+    if (!hwcs.some((h) => h.workCoach === p.workCoach && h.at >= p.at))
+      v.push(`A6.5: pre-call at ${p.at} has no later HWC with the same coach`);
   if (t.appointments.some((a) => a.status === 'cancelled') && !t.notifications.some((n) => n.type === 'CANCELLATION'))
     v.push('A6.7: cancellation without notification');
   if (t.status === 'ended' && !t.outcome) v.push('ended without an outcome');

@@ -11,7 +11,9 @@ const fromJson = (p: JsonPayload): Payload => ({
   data: p.data === undefined ? undefined : Buffer.from(p.data, 'base64'),
 });
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+  ),
   data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
 });
 

@@ -69,7 +69,9 @@ export function loadKeys(path: string, create = false): CodecKeys {
     if (!create) throw new KeyError(`codec key file ${path} not found: set HWC_CODEC_KEY_FILE to the key file`);
     mkdirSync(dirname(path), { recursive: true });
     const id = `k${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
-    writeFileSync(path, JSON.stringify({ current: id, keys: { [id]: randomBytes(32).toString('base64') } }, null, 2), { mode: 0o600 });
+    writeFileSync(path, JSON.stringify({ current: id, keys: { [id]: randomBytes(32).toString('base64') } }, null, 2), {
+      mode: 0o600,
+    });
   }
   let raw: unknown;
   try {
@@ -78,9 +80,13 @@ export function loadKeys(path: string, create = false): CodecKeys {
     throw new KeyError(`codec key file ${path} is not valid JSON`);
   }
   const parsed = KeyFile.safeParse(raw);
-  if (!parsed.success) throw new KeyError(`codec key file ${path}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+  if (!parsed.success)
+    throw new KeyError(
+      `codec key file ${path}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`,
+    );
   const keys = new Map(Object.entries(parsed.data.keys).map(([id, b64]) => [id, Buffer.from(b64, 'base64')]));
-  if (!keys.has(parsed.data.current)) throw new KeyError(`codec key file ${path}: current key ${parsed.data.current} is not in keys`);
+  if (!keys.has(parsed.data.current))
+    throw new KeyError(`codec key file ${path}: current key ${parsed.data.current} is not in keys`);
   return { current: parsed.data.current, keys };
 }
 

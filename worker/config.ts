@@ -8,21 +8,30 @@ import { z } from 'zod';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const file = z.string().min(1).refine((p) => existsSync(p), 'file not found');
+const file = z
+  .string()
+  .min(1)
+  .refine((p) => existsSync(p), 'file not found');
 
 const Env = z.object({
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233')
     .default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().regex(/^[\w.-]{1,255}$/, 'must be a namespace name').default('default'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[\w.-]{1,255}$/, 'must be a namespace name')
+    .default('default'),
   TEMPORAL_TLS_CERT: file.optional(),
   TEMPORAL_TLS_KEY: file.optional(),
   TEMPORAL_TLS_CA: file.optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-  HWC_TASK_QUEUE: z.string().regex(/^[\w.-]{1,100}$/).default('hwc'),
+  HWC_TASK_QUEUE: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/)
+    .default('hwc'),
   HWC_DATA_DIR: z.string().min(1).default(resolve(PROJECT_ROOT, 'data')),
   HWC_DB: z.string().min(1).optional(),
   HWC_MAX_CACHED_WORKFLOWS: int(10, 100_000).default(2000),
@@ -51,7 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const e = parsed.data;
   if (!!e.TEMPORAL_TLS_CERT !== !!e.TEMPORAL_TLS_KEY)
-    throw new ConfigError('environment variables TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)');
+    throw new ConfigError(
+      'environment variables TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)',
+    );
   const tls = !!(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS === 'true') && e.TEMPORAL_TLS !== 'false';
   return {
     address: e.TEMPORAL_ADDRESS,

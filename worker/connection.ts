@@ -13,7 +13,9 @@ function tlsOptions(config: HwcConfig) {
     serverNameOverride: serverName,
     serverRootCACertificate: caPath ? readFileSync(caPath) : undefined,
     clientCertPair:
-      clientCertPath && clientKeyPath ? { crt: readFileSync(clientCertPath), key: readFileSync(clientKeyPath) } : undefined,
+      clientCertPath && clientKeyPath
+        ? { crt: readFileSync(clientCertPath), key: readFileSync(clientKeyPath) }
+        : undefined,
   };
 }
 

@@ -9,13 +9,18 @@ export function installRuntime(level: LogLevel = 'WARN') {
   installed = true;
   const logger = new DefaultLogger(level, ({ level: l, message, meta }) => {
     // Workflow and activity logs carry ids and types only; claimant data is never logged.
-    process.stderr.write(`${new Date().toISOString()} ${l} ${message}${meta && Object.keys(meta).length ? ' ' + safeMeta(meta) : ''}\n`);
+    process.stderr.write(
+      `${new Date().toISOString()} ${l} ${message}${meta && Object.keys(meta).length ? ' ' + safeMeta(meta) : ''}\n`,
+    );
   });
   if (process.env.VITEST) return; // tests keep the SDK's default runtime (one per process, set on first use)
   Runtime.install({
     logger,
     telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: level === 'DEBUG' || level === 'TRACE' ? level : 'ERROR' }), forward: {} },
+      logging: {
+        filter: makeTelemetryFilterString({ core: level === 'DEBUG' || level === 'TRACE' ? level : 'ERROR' }),
+        forward: {},
+      },
     },
   });
 }

@@ -1,7 +1,12 @@
 // The worker: journey workflows plus the stub activities, sized for a 2-core machine.
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  Worker,
+  bundleWorkflowCode,
+  type NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createReportActivities } from '../activities/report';
 import type { StubStore } from '../activities/store';
@@ -46,7 +51,10 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     namespace: o.namespace ?? 'default',
     taskQueue: o.taskQueue ?? 'hwc',
     workflowBundle: await workflowBundle(),
-    activities: { ...createActivities({ store: o.store, latencyMs: o.stubLatencyMs }), ...createReportActivities({ store: o.store }) },
+    activities: {
+      ...createActivities({ store: o.store, latencyMs: o.stubLatencyMs }),
+      ...createReportActivities({ store: o.store }),
+    },
     ...(o.identity ? { identity: o.identity } : {}),
     ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),
     // Journeys wait for weeks and wake briefly: a large cache keeps hot ones without replaying, and

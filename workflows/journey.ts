@@ -30,14 +30,7 @@ import {
   type EventRequest,
   type JourneyWorkflowInput,
 } from './messages';
-import {
-  HwcEasementUsed,
-  HwcNextDeadline,
-  HwcOffice,
-  HwcOutcome,
-  HwcStage,
-  HwcWorkCoach,
-} from './search-attributes';
+import { HwcEasementUsed, HwcNextDeadline, HwcOffice, HwcOutcome, HwcStage, HwcWorkCoach } from './search-attributes';
 
 const ACTIVITY_OPTIONS = {
   startToCloseTimeout: '30s',
@@ -63,7 +56,8 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   const businessNow = () => new Date(Date.now() + offset).toISOString();
   const { workflowId } = wf.workflowInfo();
   const parsed = ClaimantRecord.safeParse(input.record);
-  if (!parsed.success) throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
+  if (!parsed.success)
+    throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
   const record = parsed.data;
 
   let state: JourneyState = startJourney({
@@ -82,7 +76,8 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     if (!req || typeof req !== 'object') return { ok: false, error: 'event: must be an object' };
     if (!req.by) return { ok: false, error: `${String(req.type)}.by: every event must carry {staffId, role}` };
     const now = businessNow();
-    const given = typeof req.at === 'string' && !Number.isNaN(Date.parse(req.at)) ? new Date(req.at).toISOString() : null;
+    const given =
+      typeof req.at === 'string' && !Number.isNaN(Date.parse(req.at)) ? new Date(req.at).toISOString() : null;
     if (given && Date.parse(given) > Date.parse(now) + FUTURE_TOLERANCE_MS)
       return { ok: false, error: `${String(req.type)}.at: ${given} is in the future (now ${now})` };
     const clock = state.snapshot.context.now;
@@ -208,10 +203,9 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     while (performed < effects().length) {
       const effect = effects()[performed];
       const name = ACTIVITY_FOR_EFFECT[effect.kind];
-      await activities[name].executeWithOptions(
-        { ...ACTIVITY_OPTIONS, summary: describeEffect(effect) },
-        [{ workflowId, claimantRef: record.claimantRef, effect }],
-      );
+      await activities[name].executeWithOptions({ ...ACTIVITY_OPTIONS, summary: describeEffect(effect) }, [
+        { workflowId, claimantRef: record.claimantRef, effect },
+      ]);
       loopMoved();
       performed = effect.seq;
     }

@@ -30,7 +30,12 @@ export interface WeeklyReportResult {
   escalated: boolean;
 }
 
-const RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: ['BadData'] };
+const RETRY = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '2m',
+  nonRetryableErrorTypes: ['BadData'],
+};
 const jsaps = wf.proxyActivities<ReportActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
 
 const instantOn = (day: string, v: string) => (v.includes('T') ? new Date(v).toISOString() : atLocal(day, v));
@@ -57,17 +62,25 @@ export async function weeklyReport(input: WeeklyReportInput = {}): Promise<Weekl
         `**Process by:** ${deadline} (${processBy.includes('T') ? processBy : `${processBy} Europe/London`})`,
         `**Escalated to the Change Lead:** ${escalatedAt ?? 'no'}`,
         ...processed.map(
-          (p) => `**${p.reportId}:** ${p.rows} rows · ${p.started} started · ${p.alreadyRunning} already running · ${p.rejectedCount} rejected`,
+          (p) =>
+            `**${p.reportId}:** ${p.rows} rows · ${p.started} started · ${p.alreadyRunning} already running · ${p.rejectedCount} rejected`,
         ),
       ].join('\n\n'),
     );
 
   const escalation = (async () => {
     const wait = Date.parse(deadline) - Date.now();
-    if (wait > 0) await wf.condition(() => processed.length > 0 || finished, wait, { summary: `report deadline ${processBy}: escalate if not processed` });
+    if (wait > 0)
+      await wf.condition(() => processed.length > 0 || finished, wait, {
+        summary: `report deadline ${processBy}: escalate if not processed`,
+      });
     if (processed.length > 0) return;
     await jsaps.raiseReportEscalation.executeWithOptions(
-      { startToCloseTimeout: '1 minute', retry: RETRY, summary: `LMS: escalate to the Change Lead: weekly report not processed by ${processBy}` },
+      {
+        startToCloseTimeout: '1 minute',
+        retry: RETRY,
+        summary: `LMS: escalate to the Change Lead: weekly report not processed by ${processBy}`,
+      },
       [{ workflowId, office, day, deadline, processBy }],
     );
     escalatedAt = new Date().toISOString();
@@ -87,7 +100,12 @@ export async function weeklyReport(input: WeeklyReportInput = {}): Promise<Weekl
         // A large report takes a while: heartbeats show the attempt is alive, and a crashed attempt is
         // retried from the top (every start is idempotent).
         await jsaps.processReport.executeWithOptions(
-          { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry: RETRY, summary: `JSAPS report ${r.id}: start journeys for ${r.rowCount} rows` },
+          {
+            startToCloseTimeout: '2 hours',
+            heartbeatTimeout: '2 minutes',
+            retry: RETRY,
+            summary: `JSAPS report ${r.id}: start journeys for ${r.rowCount} rows`,
+          },
           [{ reportId: r.id, taskQueue: input.journeyTaskQueue ?? taskQueue }],
         ),
       );

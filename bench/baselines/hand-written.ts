@@ -26,12 +26,36 @@ import {
   wcaWithinThreeWeeks,
   workCoachFor,
 } from '../../domain/rules';
-import { ClaimantRecord, JourneyEvent, ROLES_FOR_EVENT, describeZodError, type JourneyEventType } from '../../domain/schemas';
-import { ACTIVITY_FOR_EFFECT, describeEffect, type Effect, type RecordedEffect, type TimerEvent } from '../../machines/context';
+import {
+  ClaimantRecord,
+  JourneyEvent,
+  ROLES_FOR_EVENT,
+  describeZodError,
+  type JourneyEventType,
+} from '../../domain/schemas';
+import {
+  ACTIVITY_FOR_EFFECT,
+  describeEffect,
+  type Effect,
+  type RecordedEffect,
+  type TimerEvent,
+} from '../../machines/context';
 import { eventUpdate, type JourneyWorkflowInput } from '../../workflows/messages';
-import { HwcEasementUsed, HwcNextDeadline, HwcOffice, HwcOutcome, HwcStage, HwcWorkCoach } from '../../workflows/search-attributes';
+import {
+  HwcEasementUsed,
+  HwcNextDeadline,
+  HwcOffice,
+  HwcOutcome,
+  HwcStage,
+  HwcWorkCoach,
+} from '../../workflows/search-attributes';
 
-const RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: ['BadData'] };
+const RETRY = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '2m',
+  nonRetryableErrorTypes: ['BadData'],
+};
 const activities = wf.proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: RETRY });
 
 type Stage =
@@ -55,12 +79,14 @@ const ACCEPTS: Record<Stage, JourneyEventType[]> = {
 const ORDER: TimerEvent[] = ['BOOKING_CALL_TIMEOUT', 'PRE_CALL_DUE', 'REMINDER_DUE', 'HWC_DUE', 'ESCALATION_DUE'];
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-const offPath = (what: string) => wf.ApplicationFailure.nonRetryable(`hand-written baseline: ${what} is off the happy path`, 'BadData');
+const offPath = (what: string) =>
+  wf.ApplicationFailure.nonRetryable(`hand-written baseline: ${what} is off the happy path`, 'BadData');
 
 export async function handWrittenJourney(input: JourneyWorkflowInput): Promise<string> {
   const { workflowId } = wf.workflowInfo();
   const parsed = ClaimantRecord.safeParse(input.record);
-  if (!parsed.success) throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
+  if (!parsed.success)
+    throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
   const record = parsed.data;
   const cal = { holidays: input.holidays };
   const nowIso = () => new Date(Date.now() + (input.clockOffsetMs ?? 0)).toISOString();
@@ -90,7 +116,14 @@ export async function handWrittenJourney(input: JourneyWorkflowInput): Promise<s
   const effect = (e: Effect) => effects.push({ ...e, seq: effects.length + 1, at: now } as RecordedEffect);
   const book = (kind: 'HWC' | 'PRE_CALL', at: string) => {
     const id = ++appointments;
-    effect({ kind: 'lms.bookAppointment', appointmentId: id, appointment: kind, appointmentAt: at, workCoach, minutes: kind === 'PRE_CALL' ? 10 : 40 });
+    effect({
+      kind: 'lms.bookAppointment',
+      appointmentId: id,
+      appointment: kind,
+      appointmentAt: at,
+      workCoach,
+      minutes: kind === 'PRE_CALL' ? 10 : 40,
+    });
     return { id, at };
   };
   const escalateFrom = () => closeOfBusiness(addWorkingDays(today(), 1, cal));
@@ -162,20 +195,25 @@ export async function handWrittenJourney(input: JourneyWorkflowInput): Promise<s
     const ev = JourneyEvent.safeParse(req);
     if (!ev.success) throw new Error(`${String(req.type)}: ${describeZodError(ev.error)}`);
     const e = ev.data;
-    if (e.by && !ROLES_FOR_EVENT[e.type].includes(e.by.role)) throw new Error(`${e.type}.by.role: ${e.by.role} may not record ${e.type}`);
+    if (e.by && !ROLES_FOR_EVENT[e.type].includes(e.by.role))
+      throw new Error(`${e.type}.by.role: ${e.by.role} may not record ${e.type}`);
     if (!ACCEPTS[stage].includes(e.type)) throw new Error(`${e.type} is not accepted in state ${stage}`);
     const wall = nowIso();
-    const given = typeof req.at === 'string' && !Number.isNaN(Date.parse(req.at)) ? new Date(req.at).toISOString() : null;
-    if (given && Date.parse(given) > Date.parse(wall) + FUTURE_TOLERANCE_MS) throw new Error(`${e.type}.at: ${given} is in the future`);
+    const given =
+      typeof req.at === 'string' && !Number.isNaN(Date.parse(req.at)) ? new Date(req.at).toISOString() : null;
+    if (given && Date.parse(given) > Date.parse(wall) + FUTURE_TOLERANCE_MS)
+      throw new Error(`${e.type}.at: ${given} is in the future`);
     const at = laterOf(given ?? wall, now);
-    if ('slot' in e && e.slot !== undefined && e.slot <= at) throw new Error(`${e.type}.slot: must be after the event's time ${at}`);
+    if ('slot' in e && e.slot !== undefined && e.slot <= at)
+      throw new Error(`${e.type}.slot: must be after the event's time ${at}`);
     return { ...e, at };
   };
   const apply = (e: JourneyEvent & { at: string }) => {
     now = e.at;
     switch (e.type) {
       case 'BOOKING_CALL':
-        if (e.contacted && e.requirements?.length) effect({ kind: 'lms.note', text: `Appointment requirements: ${e.requirements.join('; ')}` });
+        if (e.contacted && e.requirements?.length)
+          effect({ kind: 'lms.note', text: `Appointment requirements: ${e.requirements.join('; ')}` });
         bookHwc(e.contacted && e.slot ? e.slot : null);
         break;
       case 'PRE_CALL':
@@ -211,7 +249,11 @@ export async function handWrittenJourney(input: JourneyWorkflowInput): Promise<s
     eventUpdate,
     (req) => {
       apply(validate(req));
-      return { stage, status: stage === 'completed' ? 'ended' : 'running', outcome: stage === 'completed' ? 'HWC_COMPLETED' : null };
+      return {
+        stage,
+        status: stage === 'completed' ? 'ended' : 'running',
+        outcome: stage === 'completed' ? 'HWC_COMPLETED' : null,
+      };
     },
     { validator: (req) => void validate(req) },
   );
@@ -229,13 +271,15 @@ export async function handWrittenJourney(input: JourneyWorkflowInput): Promise<s
           { startToCloseTimeout: '30s', summary: 'JSAPS: read claimant record for the pre-call time' },
           [{ claimantRef: record.claimantRef }],
         );
-        if (fresh && (!fresh.claim.inPayment || exemptionFor(fresh, today()))) throw offPath('a change found at the pre-call check');
+        if (fresh && (!fresh.claim.inPayment || exemptionFor(fresh, today())))
+          throw offPath('a change found at the pre-call check');
         effect({ kind: 'lms.updateAppointment', appointmentId: preCall!.id, status: 'held' });
         moveTo('awaitingPreCallResult');
         return;
       }
       case 'REMINDER_DUE':
-        if (hwc) effect({ kind: 'comms.notify', notification: record.lms.mobile ? 'REMINDER_SMS' : 'REMINDER_CALL_TASK' });
+        if (hwc)
+          effect({ kind: 'comms.notify', notification: record.lms.mobile ? 'REMINDER_SMS' : 'REMINDER_CALL_TASK' });
         moveTo(stage);
         return;
       case 'HWC_DUE':

@@ -22,7 +22,8 @@ const WORKFLOW_TYPE = 'hwcJourney';
 /** Replay errors can be long (stacks, core details): enough to locate the divergence. */
 const MAX_ERROR_CHARS = 800;
 
-export type ExecutionStatus = 'running' | 'completed' | 'failed' | 'terminated' | 'canceled' | 'timed out' | 'continued as new';
+export type ExecutionStatus =
+  'running' | 'completed' | 'failed' | 'terminated' | 'canceled' | 'timed out' | 'continued as new';
 
 /** What `hwc audit` found for one history. Only the claimant ref identifies the claimant. */
 export interface AuditReport {
@@ -51,7 +52,8 @@ export function loadHistoryFile(path: string): History {
     throw e;
   }
   const type = history.events![0].workflowExecutionStartedEventAttributes!.workflowType?.name;
-  if (type !== WORKFLOW_TYPE) throw badInput(`${path}: a history of workflow type ${type ?? '(none)'}, not ${WORKFLOW_TYPE}`);
+  if (type !== WORKFLOW_TYPE)
+    throw badInput(`${path}: a history of workflow type ${type ?? '(none)'}, not ${WORKFLOW_TYPE}`);
   return history;
 }
 
@@ -61,7 +63,10 @@ function payloadsOf(history: History): Payload[] {
   const out: Payload[] = [];
   for (const e of history.events ?? []) {
     out.push(...((e.workflowExecutionStartedEventAttributes?.input?.payloads ?? []) as Payload[]));
-    out.push(...((e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []) as Payload[]));
+    out.push(
+      ...((e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ??
+        []) as Payload[]),
+    );
     out.push(...((e.activityTaskCompletedEventAttributes?.result?.payloads ?? []) as Payload[]));
   }
   return out;
@@ -298,7 +303,10 @@ export interface AuditOutcome {
 const looksLikeFile = (s: string) => s.endsWith('.json') || s.includes('/') || s.includes('\\');
 
 /** Where the history of `target` comes from: an existing file, else a claimant ref or workflow id. */
-async function historyFor(target: string, c?: () => Promise<Client>): Promise<{ history: History; source: string; workflowId?: string }> {
+async function historyFor(
+  target: string,
+  c?: () => Promise<Client>,
+): Promise<{ history: History; source: string; workflowId?: string }> {
   if (existsSync(target) && statSync(target).isFile()) return { history: loadHistoryFile(target), source: target };
   if (looksLikeFile(target)) throw badInput(`${target}: no such file`);
   const workflowId = target.startsWith('hwc-') ? target : workflowIdFor(target);
@@ -352,7 +360,11 @@ export async function auditAll(
   );
   // Histories on a server are encrypted when the deployment is (the keys are the workers' keys).
   const dataConverter =
-    opts.dataConverter !== undefined ? (opts.dataConverter ?? undefined) : config().encryption ? await deploymentConverter() : undefined;
+    opts.dataConverter !== undefined
+      ? (opts.dataConverter ?? undefined)
+      : config().encryption
+        ? await deploymentConverter()
+        : undefined;
   const trails: Trails = new Map();
   const seen = new Map<string, { claimantRef: string | null; status: ExecutionStatus; events: number }>();
   const listed = temporal.workflow.list({ query }).intoHistories({ concurrency: 2 });
@@ -384,7 +396,11 @@ export async function auditAll(
         divergence: { afterDecision: trail.length - 1, ...describeError(r.error) },
         trail,
       };
-      summary.divergences.push({ workflowId: r.workflowId, claimantRef: report.claimantRef, message: divergenceMessage(report) });
+      summary.divergences.push({
+        workflowId: r.workflowId,
+        claimantRef: report.claimantRef,
+        message: divergenceMessage(report),
+      });
     } else summary.matched++;
     trails.delete(r.workflowId);
     opts.progress?.(`replayed ${summary.replayed}${total !== null ? `/${total}` : ''}`);
@@ -393,14 +409,22 @@ export async function auditAll(
 }
 
 export function formatSummary(s: AllSummary): string {
-  return [...s.divergences.map((d) => `DIVERGED ${d.message}`), `replayed=${s.replayed} matched=${s.matched} diverged=${s.diverged}`].join('\n') + '\n';
+  return (
+    [
+      ...s.divergences.map((d) => `DIVERGED ${d.message}`),
+      `replayed=${s.replayed} matched=${s.matched} diverged=${s.diverged}`,
+    ].join('\n') + '\n'
+  );
 }
 
 export function register(program: Command) {
   program
     .command('audit')
-    .description('replay a journey\'s history against the current code and print its decision trail')
-    .argument('[target]', 'claimant ref (C-1001), workflow id (hwc-C-1001) or a history JSON file (Web UI / temporal CLI export)')
+    .description("replay a journey's history against the current code and print its decision trail")
+    .argument(
+      '[target]',
+      'claimant ref (C-1001), workflow id (hwc-C-1001) or a history JSON file (Web UI / temporal CLI export)',
+    )
     .option('--json', 'print the trail as JSON')
     .option('--markdown <file>', 'also write the trail as a Markdown report to FILE')
     .option('--all', 'replay every closed journey the visibility query lists and print a summary')
@@ -417,7 +441,11 @@ export function register(program: Command) {
         });
         if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else process.stdout.write(formatSummary(summary));
-        if (exitCode === 3) throw new CliError(`${summary.diverged} of ${summary.replayed} journeys diverge from the current workflow code`, 3);
+        if (exitCode === 3)
+          throw new CliError(
+            `${summary.diverged} of ${summary.replayed} journeys diverge from the current workflow code`,
+            3,
+          );
         return;
       }
       if (opts.query) throw badInput('audit: --query goes with --all');

@@ -1,7 +1,14 @@
 // `hwc cases`: the caseload through visibility queries on the Hwc* search attributes — for team leaders and
 // managers what the Web UI's saved views show, as a table (or JSON).
 import type { Command } from 'commander';
-import { BadFilterError, KNOWN_STAGES, WAITING_ON_COACH_STAGES, caseQuery, listCases, type CaseFilter } from '../../client/cases';
+import {
+  BadFilterError,
+  KNOWN_STAGES,
+  WAITING_ON_COACH_STAGES,
+  caseQuery,
+  listCases,
+  type CaseFilter,
+} from '../../client/cases';
 import { client } from '../context';
 import { badInput } from '../errors';
 import { instant, table } from '../table';
@@ -49,7 +56,14 @@ export async function cases(opts: CasesOptions) {
   process.stdout.write(
     table(
       ['CLAIMANT', 'STAGE', 'NEXT DEADLINE', 'OUTCOME', 'COACH', 'WAITING FOR'],
-      rows.map((r) => [r.claimantRef, r.stage, instant(r.nextDeadline), r.outcome ?? '—', r.workCoach ?? '—', r.waitingFor]),
+      rows.map((r) => [
+        r.claimantRef,
+        r.stage,
+        instant(r.nextDeadline),
+        r.outcome ?? '—',
+        r.workCoach ?? '—',
+        r.waitingFor,
+      ]),
     ) + `${rows.length} case${rows.length === 1 ? '' : 's'}\n`,
   );
 }

@@ -24,6 +24,8 @@ export function register(program: Command) {
         throw new CliError((e as Error).message, 2);
       }
       await startCodecServer(codec, port, opts.origin);
-      process.stderr.write(`hwc codec-server: http://127.0.0.1:${port} (origins ${opts.origin.join(', ')}); Ctrl-C to stop\n`);
+      process.stderr.write(
+        `hwc codec-server: http://127.0.0.1:${port} (origins ${opts.origin.join(', ')}); Ctrl-C to stop\n`,
+      );
     });
 }

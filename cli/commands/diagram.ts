@@ -15,7 +15,10 @@ export function embeddedDiagram(readme: string): string | null {
   const i = readme.indexOf(START);
   const j = readme.indexOf(END);
   if (i < 0 || j < i) return null;
-  return readme.slice(i + START.length, j).replace(/^\s*```mermaid\n/, '').replace(/```\s*$/, '');
+  return readme
+    .slice(i + START.length, j)
+    .replace(/^\s*```mermaid\n/, '')
+    .replace(/```\s*$/, '');
 }
 
 export function register(program: Command) {

@@ -21,32 +21,45 @@ export function parseFieldArgs(type: string, args: string[]): Record<string, unk
   const fields: Record<string, unknown> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (!a.startsWith('--') || a.length < 3) throw badInput(`"${a}": fields are given as --name value (see hwc event --help)`);
+    if (!a.startsWith('--') || a.length < 3)
+      throw badInput(`"${a}": fields are given as --name value (see hwc event --help)`);
     const eq = a.indexOf('=');
     const name = camel(eq > 0 ? a.slice(2, eq) : a.slice(2));
     let raw: string;
     if (eq > 0) raw = a.slice(eq + 1);
     else if (i + 1 < args.length && !args[i + 1].startsWith('--')) raw = args[++i];
     else raw = 'true'; // a bare flag: --contacted
-    if (name === 'type' || name === 'by') throw badInput(`--${name}: set by the command (${name === 'by' ? 'use --as' : 'the TYPE argument'})`);
+    if (name === 'type' || name === 'by')
+      throw badInput(`--${name}: set by the command (${name === 'by' ? 'use --as' : 'the TYPE argument'})`);
     fields[name] = readFieldValue(type, name, raw);
   }
   return fields;
 }
 
 export function parseAs(as: string | undefined) {
-  if (!as) throw badInput('--as <staffId>:<role> is required: who records the event (roles: sds, work_coach, team_leader, decision_maker)');
+  if (!as)
+    throw badInput(
+      '--as <staffId>:<role> is required: who records the event (roles: sds, work_coach, team_leader, decision_maker)',
+    );
   const [staffId, role, ...rest] = as.split(':');
   const parsed = StaffIdentity.safeParse({ staffId, role });
   if (rest.length || !parsed.success)
-    throw badInput(`--as: "${as}" must be <staffId>:<role>${parsed.success ? '' : ` (${describeZodError(parsed.error)})`}`);
+    throw badInput(
+      `--as: "${as}" must be <staffId>:<role>${parsed.success ? '' : ` (${describeZodError(parsed.error)})`}`,
+    );
   return parsed.data;
 }
 
-export async function event(claimantRef: string, type: string, fieldArgs: string[], opts: { as?: string; json?: string }) {
+export async function event(
+  claimantRef: string,
+  type: string,
+  fieldArgs: string[],
+  opts: { as?: string; json?: string },
+) {
   // The reason, not the value: a NINO or a name typed by mistake is not echoed back.
   const ref = ClaimantRef.safeParse(claimantRef);
-  if (!ref.success) throw badInput(`claimantRef: not a claimant reference: ${ref.error.issues.map((i) => i.message).join('; ')}`);
+  if (!ref.success)
+    throw badInput(`claimantRef: not a claimant reference: ${ref.error.issues.map((i) => i.message).join('; ')}`);
   if (!(EVENT_TYPES as readonly string[]).includes(type))
     throw badInput(`TYPE: unknown event type "${type}"; known types: ${EVENT_TYPES.join(', ')}`);
   const by = parseAs(opts.as);
@@ -66,7 +79,8 @@ export async function event(claimantRef: string, type: string, fieldArgs: string
     } catch (e) {
       throw badInput(`--json: not valid JSON (${jsonProblem(e, opts.json, 'the value')})`);
     }
-    if (!fromJson || typeof fromJson !== 'object' || Array.isArray(fromJson)) throw badInput('--json: must be a JSON object of fields');
+    if (!fromJson || typeof fromJson !== 'object' || Array.isArray(fromJson))
+      throw badInput('--json: must be a JSON object of fields');
   }
   const request: EventRequest = { ...fromJson, ...parseFieldArgs(type, fieldArgs), type, by };
   const c = await client();
@@ -86,7 +100,12 @@ export async function event(claimantRef: string, type: string, fieldArgs: string
         .describe()
         .then((d) => d.status.name)
         .catch(() => null);
-      throw new CliError(ended ? `${claimantRef}: ${type} rejected: the journey has ended (workflow ${ended.toLowerCase()}); it accepts no events` : noJourney(claimantRef), 2);
+      throw new CliError(
+        ended
+          ? `${claimantRef}: ${type} rejected: the journey has ended (workflow ${ended.toLowerCase()}); it accepts no events`
+          : noJourney(claimantRef),
+        2,
+      );
     }
     throw e;
   } finally {
@@ -101,7 +120,10 @@ export function register(program: Command) {
     .argument('<claimantRef>', 'the claimant reference')
     .argument('<TYPE>', 'event type, e.g. BOOKING_CALL')
     .argument('[fields...]', 'fields as --name value (true/false, numbers and JSON arrays/objects are read as such)')
-    .option('--as <staffId:role>', 'who records it, e.g. WC-01:work_coach (roles: sds, work_coach, team_leader, decision_maker)')
+    .option(
+      '--as <staffId:role>',
+      'who records it, e.g. WC-01:work_coach (roles: sds, work_coach, team_leader, decision_maker)',
+    )
     .option('--json <object>', 'fields as one JSON object (--name value pairs override it)')
     .allowUnknownOption()
     .addHelpText(

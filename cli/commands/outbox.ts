@@ -9,7 +9,8 @@ import { instant, table } from '../table';
 
 /** One line for a recorded effect: the same words as the activity summaries in the Web UI. */
 export function describeRow(r: OutboxRow): string {
-  if (r.kind === 'lms.escalateMissingReport') return `LMS: escalate to the ${String(r.details.to ?? 'Change Lead')}: ${String(r.details.reason ?? '')}`;
+  if (r.kind === 'lms.escalateMissingReport')
+    return `LMS: escalate to the ${String(r.details.to ?? 'Change Lead')}: ${String(r.details.reason ?? '')}`;
   try {
     return describeEffect({ kind: r.kind, ...r.details } as Effect) ?? r.kind;
   } catch {
@@ -18,12 +19,14 @@ export function describeRow(r: OutboxRow): string {
 }
 
 export async function outbox(opts: { claimant?: string; json?: boolean; system?: string }) {
-  if (opts.system !== undefined && !['lms', 'comms', 'jsaps'].includes(opts.system)) throw badInput('--system: lms, comms or jsaps');
+  if (opts.system !== undefined && !['lms', 'comms', 'jsaps'].includes(opts.system))
+    throw badInput('--system: lms, comms or jsaps');
   const stubs = store(config());
   const rows = stubs.outbox({ claimantRef: opts.claimant }).filter((r) => !opts.system || r.system === opts.system);
   stubs.close();
   if (opts.json) return void process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-  if (!rows.length) return void process.stdout.write(opts.claimant ? `nothing recorded for ${opts.claimant}\n` : 'nothing recorded\n');
+  if (!rows.length)
+    return void process.stdout.write(opts.claimant ? `nothing recorded for ${opts.claimant}\n` : 'nothing recorded\n');
   process.stdout.write(
     table(
       ['AT', 'CLAIMANT', 'SYSTEM', 'WHAT'],
@@ -35,7 +38,9 @@ export async function outbox(opts: { claimant?: string; json?: boolean; system?:
 export function register(program: Command) {
   program
     .command('outbox')
-    .description('what the stub systems recorded: letters, notifications, bookings, markers, doubts, referrals, escalations')
+    .description(
+      'what the stub systems recorded: letters, notifications, bookings, markers, doubts, referrals, escalations',
+    )
     .option('--claimant <ref>', 'only this claimant')
     .option('--system <system>', 'only lms or comms')
     .option('--json', 'print the records as JSON (with all details)')

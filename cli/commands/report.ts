@@ -43,7 +43,9 @@ function progress(total: number) {
       const now = Date.now();
       if (done !== total && now - lastLine < 5000) return;
       lastLine = now;
-      process.stderr.write(`hwc report: ${done}/${total} rows handled (${s.started.length} started, ${s.alreadyRunning.length} already running) after ${((now - began) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `hwc report: ${done}/${total} rows handled (${s.started.length} started, ${s.alreadyRunning.length} already running) after ${((now - began) / 1000).toFixed(1)} s\n`,
+      );
     }
   };
   return render;
@@ -56,7 +58,8 @@ const rejectedLine = (r: RejectedRow) =>
   `  row ${r.row}${r.line !== undefined ? ` (line ${r.line})` : ''}${shownRef(r.claimantRef) ? ` ${r.claimantRef}` : ''}: ${r.reason}`;
 
 export async function report(file: string, opts: ReportOptions) {
-  if (opts.office !== undefined && !/^[A-Za-z0-9_-]{1,20}$/.test(opts.office)) throw badInput(`--office: "${opts.office}" is not an office mnemonic`);
+  if (opts.office !== undefined && !/^[A-Za-z0-9_-]{1,20}$/.test(opts.office))
+    throw badInput(`--office: "${opts.office}" is not an office mnemonic`);
   const parsed = readReportFile(file);
   const office = opts.office ?? parsed.office;
   const cfg = config();
@@ -72,13 +75,17 @@ export async function report(file: string, opts: ReportOptions) {
       );
       if (rejected.length) {
         process.stdout.write('will be rejected:\n' + rejected.map(rejectedLine).join('\n') + '\n');
-        throw new CliError(`${rejected.length} of ${parsed.rows.length} rows rejected (the other rows will be started)`, 2);
+        throw new CliError(
+          `${rejected.length} of ${parsed.rows.length} rows rejected (the other rows will be started)`,
+          2,
+        );
       }
       return;
     }
     const c = await client(cfg);
     const concurrency = opts.concurrency ? Number(opts.concurrency) : 8;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw badInput('--concurrency: a whole number from 1 to 64');
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+      throw badInput('--concurrency: a whole number from 1 to 64');
     const render = parsed.rows.length >= PROGRESS_FROM ? progress(validateReport(parsed.rows).valid.length) : null;
     const summary = await startReport({
       client: c,
@@ -92,7 +99,11 @@ export async function report(file: string, opts: ReportOptions) {
     await c.connection.close();
     if (opts.json)
       process.stdout.write(
-        JSON.stringify({ ...summary, rejected: summary.rejected.map((r) => ({ ...r, claimantRef: shownRef(r.claimantRef) })) }, null, 2) + '\n',
+        JSON.stringify(
+          { ...summary, rejected: summary.rejected.map((r) => ({ ...r, claimantRef: shownRef(r.claimantRef) })) },
+          null,
+          2,
+        ) + '\n',
       );
     else {
       const out = [
@@ -101,14 +112,20 @@ export async function report(file: string, opts: ReportOptions) {
       ];
       // Claimant lists for a report a person can read at a glance; --json has them all.
       const refs = (what: string, list: string[]) =>
-        list.length && out.push(`${what}: ${list.length <= LIST_UP_TO ? list.join(', ') : `${list.slice(0, LIST_UP_TO).join(', ')} … (${list.length - LIST_UP_TO} more; --json lists all)`}`);
+        list.length &&
+        out.push(
+          `${what}: ${list.length <= LIST_UP_TO ? list.join(', ') : `${list.slice(0, LIST_UP_TO).join(', ')} … (${list.length - LIST_UP_TO} more; --json lists all)`}`,
+        );
       refs('started', summary.started);
       refs('already running', summary.alreadyRunning);
       if (summary.rejected.length) out.push('rejected:', ...summary.rejected.map(rejectedLine));
       process.stdout.write(out.join('\n') + '\n');
     }
     if (summary.rejected.length)
-      throw new CliError(`${summary.rejected.length} of ${summary.rows} rows rejected (the valid rows were started)`, 2);
+      throw new CliError(
+        `${summary.rejected.length} of ${summary.rows} rows rejected (the valid rows were started)`,
+        2,
+      );
   } finally {
     stubs.close();
   }

@@ -28,7 +28,8 @@ interface CreateOptions extends CommonOptions {
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 function checkOffice(office?: string) {
-  if (office !== undefined && !/^[A-Za-z0-9_-]{1,20}$/.test(office)) throw badInput(`--office: "${office}" is not an office mnemonic`);
+  if (office !== undefined && !/^[A-Za-z0-9_-]{1,20}$/.test(office))
+    throw badInput(`--office: "${office}" is not an office mnemonic`);
 }
 
 async function withClient<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -73,7 +74,9 @@ export async function createSchedule(opts: CreateOptions) {
       });
     } catch (e) {
       if (e instanceof ScheduleAlreadyRunning) {
-        process.stdout.write(`schedule ${scheduleId} already exists (hwc schedule describe; delete it first to change it)\n`);
+        process.stdout.write(
+          `schedule ${scheduleId} already exists (hwc schedule describe; delete it first to change it)\n`,
+        );
         return;
       }
       throw e;
@@ -93,7 +96,11 @@ export async function describeSchedule(opts: CommonOptions & { json?: boolean })
     try {
       d = await c.schedule.getHandle(scheduleId).describe();
     } catch (e) {
-      if (e instanceof ScheduleNotFoundError) throw new CliError(`no schedule ${scheduleId}: create it with hwc schedule create${opts.office ? ` --office ${opts.office}` : ''}`, 2);
+      if (e instanceof ScheduleNotFoundError)
+        throw new CliError(
+          `no schedule ${scheduleId}: create it with hwc schedule create${opts.office ? ` --office ${opts.office}` : ''}`,
+          2,
+        );
       throw e;
     }
     const stubs = store(cfg);
@@ -103,7 +110,15 @@ export async function describeSchedule(opts: CommonOptions & { json?: boolean })
     if (opts.json) {
       process.stdout.write(
         JSON.stringify(
-          { scheduleId, spec: d.spec, paused: d.state.paused, nextActionTimes: d.info.nextActionTimes, recentActions: d.info.recentActions, pendingReports: pending, processedReports: processed },
+          {
+            scheduleId,
+            spec: d.spec,
+            paused: d.state.paused,
+            nextActionTimes: d.info.nextActionTimes,
+            recentActions: d.info.recentActions,
+            pendingReports: pending,
+            processedReports: processed,
+          },
           null,
           2,
         ) + '\n',
@@ -112,11 +127,16 @@ export async function describeSchedule(opts: CommonOptions & { json?: boolean })
     }
     const cal = d.spec.calendars?.[0];
     const when = cal
-      ? `${cal.dayOfWeek?.map((x) => `${x.start}${x.end !== x.start ? `-${x.end}` : ''}`).join(',').toLowerCase()} at ${cal.hour?.map((x) => String(x.start).padStart(2, '0')).join(',')}:${cal.minute?.map((x) => String(x.start).padStart(2, '0')).join(',')}`
+      ? `${cal.dayOfWeek
+          ?.map((x) => `${x.start}${x.end !== x.start ? `-${x.end}` : ''}`)
+          .join(',')
+          .toLowerCase()} at ${cal.hour?.map((x) => String(x.start).padStart(2, '0')).join(',')}:${cal.minute?.map((x) => String(x.start).padStart(2, '0')).join(',')}`
       : 'custom';
     const out = [
       `schedule ${scheduleId}: ${d.state.paused ? 'PAUSED' : 'active'}, every ${when} ${d.spec.timezone ?? 'UTC'}`,
-      d.action.type === 'startWorkflow' ? `action: workflow ${d.action.workflowType} (id ${d.action.workflowId}) on task queue ${d.action.taskQueue}` : '',
+      d.action.type === 'startWorkflow'
+        ? `action: workflow ${d.action.workflowType} (id ${d.action.workflowId}) on task queue ${d.action.taskQueue}`
+        : '',
       `next runs: ${d.info.nextActionTimes.slice(0, 3).map(instant).join(', ') || '—'}`,
       `recent runs: ${
         d.info.recentActions
@@ -155,17 +175,22 @@ export async function triggerSchedule(opts: CommonOptions) {
     try {
       await c.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
     } catch (e) {
-      if (e instanceof ScheduleNotFoundError) throw new CliError(`no schedule ${scheduleId}: create it with hwc schedule create`, 2);
+      if (e instanceof ScheduleNotFoundError)
+        throw new CliError(`no schedule ${scheduleId}: create it with hwc schedule create`, 2);
       throw e;
     }
-    process.stdout.write(`schedule ${scheduleId} triggered: a weekly-report run starts now (see hwc schedule describe)\n`);
+    process.stdout.write(
+      `schedule ${scheduleId} triggered: a weekly-report run starts now (see hwc schedule describe)\n`,
+    );
   });
 }
 
 export function register(program: Command) {
   const schedule = program
     .command('schedule')
-    .description('the weekly report as a Temporal Schedule (every Tuesday 09:00 Europe/London): create, describe, delete, trigger')
+    .description(
+      'the weekly report as a Temporal Schedule (every Tuesday 09:00 Europe/London): create, describe, delete, trigger',
+    )
     .addHelpText(
       'after',
       `
@@ -185,7 +210,20 @@ records an escalation to the Change Lead in LMS (seed ¶9; see hwc outbox). One 
     .option('--process-by <HH:mm>', 'escalate to the Change Lead if no report is processed by then', '13:30')
     .option('--paused', 'create it paused')
     .action(createSchedule);
-  schedule.command('describe').description('show the schedule, its next and recent runs and the pending reports').option(...office).option('--json', 'as JSON').action(describeSchedule);
-  schedule.command('delete').description('delete the schedule (journeys already started go on)').option(...office).action(deleteSchedule);
-  schedule.command('trigger').description('run the weekly report now').option(...office).action(triggerSchedule);
+  schedule
+    .command('describe')
+    .description('show the schedule, its next and recent runs and the pending reports')
+    .option(...office)
+    .option('--json', 'as JSON')
+    .action(describeSchedule);
+  schedule
+    .command('delete')
+    .description('delete the schedule (journeys already started go on)')
+    .option(...office)
+    .action(deleteSchedule);
+  schedule
+    .command('trigger')
+    .description('run the weekly report now')
+    .option(...office)
+    .action(triggerSchedule);
 }

@@ -12,7 +12,8 @@ import { prettyTrace } from '../pretty';
 import { instant } from '../table';
 
 export async function show(claimantRef: string, opts: { json?: boolean }) {
-  if (!ClaimantRef.safeParse(claimantRef).success) throw badInput(`claimantRef: "${claimantRef}" is not a claimant reference`);
+  if (!ClaimantRef.safeParse(claimantRef).success)
+    throw badInput(`claimantRef: "${claimantRef}" is not a claimant reference`);
   const c = await client();
   let found;
   try {

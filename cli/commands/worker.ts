@@ -25,7 +25,7 @@ export function register(program: Command) {
         store: store(cfg),
         stubLatencyMs: cfg.stubLatencyMs,
         dataConverter: dataConverterFor(cfg),
-    maxCachedWorkflows: cfg.maxCachedWorkflows,
+        maxCachedWorkflows: cfg.maxCachedWorkflows,
         maxConcurrentActivities: cfg.maxConcurrentActivities,
         maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
       });

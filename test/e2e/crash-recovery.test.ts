@@ -32,7 +32,12 @@ beforeAll(async () => {
   const codec = new AesGcmCodec(loadKeys(keyFile, true));
   env = await TestWorkflowEnvironment.createLocal({
     client: { dataConverter: { payloadCodecs: [codec] } },
-    server: { executable: devServerExecutable(), dbFilename: join(dir, 'temporal.sqlite'), searchAttributes: HWC_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+    server: {
+      executable: devServerExecutable(),
+      dbFilename: join(dir, 'temporal.sqlite'),
+      searchAttributes: HWC_SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'error' },
+    },
   });
 });
 afterAll(async () => {
@@ -42,7 +47,15 @@ afterAll(async () => {
 
 function startWorkerProcess(taskQueue: string, db: string): ChildProcess {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'worker'], {
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, HWC_TASK_QUEUE: taskQueue, HWC_DB: db, HWC_STUB_LATENCY_MS: '150', HWC_CODEC_KEY_FILE: keyFile, VITEST: '' },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: env.address,
+      HWC_TASK_QUEUE: taskQueue,
+      HWC_DB: db,
+      HWC_STUB_LATENCY_MS: '150',
+      HWC_CODEC_KEY_FILE: keyFile,
+      VITEST: '',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (d) => workerLog.push(String(d)));
@@ -65,7 +78,12 @@ const record = (claimantRef: string) => ({
   claimantRef,
   office: 'LEEDS',
   dateOfBirth: '1980-04-02',
-  claim: { startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10), status: 'built', inPayment: true, weeklyRate: 91.15 },
+  claim: {
+    startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
+    status: 'built',
+    inPayment: true,
+    weeklyRate: 91.15,
+  },
   lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
 });
 
@@ -80,66 +98,72 @@ describe('worker killed mid-activity', () => {
     const slot = new Date(Date.now() + 20_000).toISOString();
     await Promise.race([died, run()]);
     async function run() {
-    for (const ref of refs)
-      await startJourney({ client: env.client, taskQueue, office: 'LEEDS', record: record(ref), putClaimant: (r, rec) => store.putClaimant(r, rec) });
-    await Promise.all(
-      refs.map(async (ref) => {
-        await sendEvent(env.client, ref, { type: 'BOOKING_CALL', contacted: true, slot, by: coach });
-        await sendEvent(env.client, ref, { type: 'PRE_CALL', result: 'confirmed', by: coach });
-      }),
-    );
-
-    // Kill while the stubs are still being written to (150 ms per call, several effects per journey).
-    await until('activity work to begin', () => store.outbox().length > 0);
-    worker.kill('SIGKILL');
-    await new Promise((r) => worker.once('exit', r));
-    const atKill = store.outbox().length;
-    worker = startWorkerProcess(taskQueue, db);
-    try {
-      await until('the HWC time', () => Date.now() > Date.parse(slot) + 1500, 60_000);
-      for (const ref of refs) {
-        await until(`${ref} to await attendance`, async () => {
-          const d = await env.client.workflow.getHandle(workflowIdFor(ref)).describe();
-          return d.typedSearchAttributes.get(HWC_SEARCH_ATTRIBUTES[0]) === 'awaitingAttendance';
+      for (const ref of refs)
+        await startJourney({
+          client: env.client,
+          taskQueue,
+          office: 'LEEDS',
+          record: record(ref),
+          putClaimant: (r, rec) => store.putClaimant(r, rec),
         });
-        await sendEvent(env.client, ref, { type: 'ATTENDED', by: coach });
-        await sendEvent(env.client, ref, {
-          type: 'CONVERSATION_COMPLETED',
-          by: coach,
-          myValues: 'completed',
-          actions: [{ what: 'Join the job club', where: 'Library', when: 'Mondays' }],
-        });
-      }
-      const traces = await Promise.all(refs.map((ref) => env.client.workflow.getHandle(workflowIdFor(ref)).result()));
+      await Promise.all(
+        refs.map(async (ref) => {
+          await sendEvent(env.client, ref, { type: 'BOOKING_CALL', contacted: true, slot, by: coach });
+          await sendEvent(env.client, ref, { type: 'PRE_CALL', result: 'confirmed', by: coach });
+        }),
+      );
 
-      expect(atKill).toBeLessThan(JOURNEYS * 6);
-      for (const [i, trace] of traces.entries()) {
-        expect(trace.outcome).toBe('HWC_COMPLETED');
-        const sent = store
-          .outbox({ workflowId: workflowIdFor(refs[i]) })
-          .filter((r) => r.kind === 'comms.letter' || r.kind === 'comms.notify')
-          .map((r) => r.details.letter ?? r.details.notification);
-        expect(sent).toEqual(['ESAHWC1', 'REMINDER_SMS', 'ESAHWC4']);
-        expect(trace.letters.map((l: { type: string }) => l.type)).toEqual(['ESAHWC1', 'ESAHWC4']);
+      // Kill while the stubs are still being written to (150 ms per call, several effects per journey).
+      await until('activity work to begin', () => store.outbox().length > 0);
+      worker.kill('SIGKILL');
+      await new Promise((r) => worker.once('exit', r));
+      const atKill = store.outbox().length;
+      worker = startWorkerProcess(taskQueue, db);
+      try {
+        await until('the HWC time', () => Date.now() > Date.parse(slot) + 1500, 60_000);
+        for (const ref of refs) {
+          await until(`${ref} to await attendance`, async () => {
+            const d = await env.client.workflow.getHandle(workflowIdFor(ref)).describe();
+            return d.typedSearchAttributes.get(HWC_SEARCH_ATTRIBUTES[0]) === 'awaitingAttendance';
+          });
+          await sendEvent(env.client, ref, { type: 'ATTENDED', by: coach });
+          await sendEvent(env.client, ref, {
+            type: 'CONVERSATION_COMPLETED',
+            by: coach,
+            myValues: 'completed',
+            actions: [{ what: 'Join the job club', where: 'Library', when: 'Mondays' }],
+          });
+        }
+        const traces = await Promise.all(refs.map((ref) => env.client.workflow.getHandle(workflowIdFor(ref)).result()));
+
+        expect(atKill).toBeLessThan(JOURNEYS * 6);
+        for (const [i, trace] of traces.entries()) {
+          expect(trace.outcome).toBe('HWC_COMPLETED');
+          const sent = store
+            .outbox({ workflowId: workflowIdFor(refs[i]) })
+            .filter((r) => r.kind === 'comms.letter' || r.kind === 'comms.notify')
+            .map((r) => r.details.letter ?? r.details.notification);
+          expect(sent).toEqual(['ESAHWC1', 'REMINDER_SMS', 'ESAHWC4']);
+          expect(trace.letters.map((l: { type: string }) => l.type)).toEqual(['ESAHWC1', 'ESAHWC4']);
+        }
+        // The server keeps ciphertext: read a raw history without the codec and look for the record.
+        const raw = await env.client.workflowService.getWorkflowExecutionHistory({
+          namespace: 'default',
+          execution: { workflowId: workflowIdFor(refs[0]) },
+        });
+        const payloadText = (raw.history?.events ?? [])
+          .flatMap((e) => e.workflowExecutionStartedEventAttributes?.input?.payloads ?? [])
+          .map((p) => Buffer.from(p.data ?? []).toString('utf8'))
+          .join('');
+        expect(payloadText.length).toBeGreaterThan(0);
+        for (const secret of ['dateOfBirth', '1980-04-02', '07700900123', 'claimantRef'])
+          expect(payloadText).not.toContain(secret);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\nworker log:\n${workerLog.join('').slice(-3000)}`, { cause: e });
+      } finally {
+        worker.kill('SIGTERM');
+        store.close();
       }
-      // The server keeps ciphertext: read a raw history without the codec and look for the record.
-      const raw = await env.client.workflowService.getWorkflowExecutionHistory({
-        namespace: 'default',
-        execution: { workflowId: workflowIdFor(refs[0]) },
-      });
-      const payloadText = (raw.history?.events ?? [])
-        .flatMap((e) => e.workflowExecutionStartedEventAttributes?.input?.payloads ?? [])
-        .map((p) => Buffer.from(p.data ?? []).toString('utf8'))
-        .join('');
-      expect(payloadText.length).toBeGreaterThan(0);
-      for (const secret of ['dateOfBirth', '1980-04-02', '07700900123', 'claimantRef'])
-        expect(payloadText).not.toContain(secret);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\nworker log:\n${workerLog.join('').slice(-3000)}`);
-    } finally {
-      worker.kill('SIGTERM');
-      store.close();
-    }
     }
   });
 });

@@ -18,7 +18,9 @@ describe('hwc dev', () => {
     const port = await freePort();
     const uiPort = await freePort();
     const env = { ...process.env, HWC_DATA_DIR: dir, VITEST: '' };
-    const dev = spawn(process.execPath, [HWC, 'dev', '--demo', '--port', String(port), '--ui-port', String(uiPort)], { env });
+    const dev = spawn(process.execPath, [HWC, 'dev', '--demo', '--port', String(port), '--ui-port', String(uiPort)], {
+      env,
+    });
     let stderr = '';
     dev.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => dev.once('exit', (code) => r(code)));
@@ -28,7 +30,10 @@ describe('hwc dev', () => {
       const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
       expect(ui.status).toBe(200);
 
-      const busy = spawnSync(process.execPath, [HWC, 'dev', '--port', String(port), '--ui-port', String(uiPort)], { env, encoding: 'utf8' });
+      const busy = spawnSync(process.execPath, [HWC, 'dev', '--port', String(port), '--ui-port', String(uiPort)], {
+        env,
+        encoding: 'utf8',
+      });
       expect(busy.status).toBe(1);
       expect(busy.stderr.trim().split('\n')).toHaveLength(1);
       expect(busy.stderr).toMatch(/port \d+ .* is already in use/);
@@ -63,13 +68,23 @@ async function waitFor(ok: () => boolean, ms: number) {
 
 describe('one-line errors that say what to do', () => {
   const run = (args: string[], env: Record<string, string>) =>
-    spawnSync(process.execPath, [HWC, ...args], { env: { ...process.env, HWC_DATA_DIR: dir, VITEST: '', ...env }, encoding: 'utf8' });
+    spawnSync(process.execPath, [HWC, ...args], {
+      env: { ...process.env, HWC_DATA_DIR: dir, VITEST: '', ...env },
+      encoding: 'utf8',
+    });
 
   it('a broken Temporal binary', async () => {
-    const r = run(['dev', '--port', String(await freePort()), '--ui-port', String(await freePort())], { HWC_TEMPORAL_CLI: '/bin/false' });
+    const r = run(['dev', '--port', String(await freePort()), '--ui-port', String(await freePort())], {
+      HWC_TEMPORAL_CLI: '/bin/false',
+    });
 
     expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('hwc:'))).toHaveLength(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('hwc:')),
+    ).toHaveLength(1);
     expect(r.stderr).toMatch(/hwc: the Temporal dev server \(\/bin\/false\) did not start .* HWC_TEMPORAL_CLI/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
@@ -92,7 +107,20 @@ describe('one-line errors that say what to do', () => {
     const top = run(['--help'], {});
     const commands = [...top.stdout.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
 
-    expect(commands).toEqual(expect.arrayContaining(['dev', 'worker', 'simulate', 'diagram', 'report', 'cases', 'show', 'event', 'outbox', 'audit']));
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'dev',
+        'worker',
+        'simulate',
+        'diagram',
+        'report',
+        'cases',
+        'show',
+        'event',
+        'outbox',
+        'audit',
+      ]),
+    );
     for (const c of commands) expect(run([c, '--help'], {}).status, c).toBe(0);
   });
 });

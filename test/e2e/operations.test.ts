@@ -29,8 +29,11 @@ let env: NodeJS.ProcessEnv;
 let client: Client;
 let store: StubStore;
 
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 60_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -49,7 +52,12 @@ const record = (ref: string, over: Record<string, unknown> = {}) => ({
   claimantRef: ref,
   office: 'LEEDS',
   dateOfBirth: '1980-04-02',
-  claim: { startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10), status: 'built', inPayment: true, weeklyRate: 91.15 },
+  claim: {
+    startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
+    status: 'built',
+    inPayment: true,
+    weeklyRate: 91.15,
+  },
   lms: { mobile: '07700900123', workCoach: 'WC-07' },
   ...over,
 });
@@ -59,7 +67,10 @@ beforeAll(async () => {
   const uiPort = await freePortPair();
   address = `127.0.0.1:${port}`;
   env = { ...process.env, TEMPORAL_ADDRESS: address, HWC_DATA_DIR: dir, HWC_DB: join(dir, 'stubs.sqlite'), VITEST: '' };
-  dev = spawn(process.execPath, [HWC, 'dev', '--port', String(port), '--ui-port', String(uiPort)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  dev = spawn(process.execPath, [HWC, 'dev', '--port', String(port), '--ui-port', String(uiPort)], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   dev.stderr!.on('data', (d) => (devLog += d));
   await until('hwc dev to start', () => devLog.includes('press Ctrl-C'), 120_000).catch((e) => {
     throw new Error(`${(e as Error).message}\n${devLog}`);
@@ -153,11 +164,17 @@ describe('hwc report', () => {
 describe('hwc cases', () => {
   it('returns the same set as `temporal workflow list` for every stage of a seeded caseload', async () => {
     const prefix = `${tag}CASE`;
-    await seedDemo({ client, taskQueue: 'hwc', prefix, putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never });
+    await seedDemo({
+      client,
+      taskQueue: 'hwc',
+      prefix,
+      putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never,
+    });
     const ids = demoCaseload(prefix).map((c) => workflowIdFor(c.record.claimantRef));
     // The stage each seeded journey is in, from the workflows themselves (not from visibility).
     const stageOf = new Map<string, string>();
-    for (const id of ids) stageOf.set(id, (await client.workflow.getHandle(id).describe()).typedSearchAttributes.get(HwcStage)!);
+    for (const id of ids)
+      stageOf.set(id, (await client.workflow.getHandle(id).describe()).typedSearchAttributes.get(HwcStage)!);
     const stages = [...new Set(stageOf.values())].sort();
     expect(stages.length).toBeGreaterThanOrEqual(8);
 
@@ -165,14 +182,26 @@ describe('hwc cases', () => {
     for (const stage of stages) {
       const expected = ids.filter((id) => stageOf.get(id) === stage);
       // Visibility is eventually consistent: ask both until they agree and hold every seeded case.
-      await until(`hwc cases --stage ${stage} to agree with temporal workflow list`, () => {
-        const ours = hwc('cases', '--stage', stage, '--json');
-        if (ours.code !== 0) throw new Error(ours.stderr);
-        const mine = (JSON.parse(ours.stdout) as { workflowId: string; stage: string }[]).map((r) => r.workflowId).sort();
-        const theirs = spawnSync(temporal, ['workflow', 'list', '--address', address, '--query', `HwcStage = '${stage}'`, '-o', 'json'], { encoding: 'utf8' });
-        const listed = (JSON.parse(theirs.stdout || '[]') as { execution: { workflowId: string } }[]).map((w) => w.execution.workflowId).sort();
-        return JSON.stringify(mine) === JSON.stringify(listed) && expected.every((id) => mine.includes(id));
-      }, 30_000);
+      await until(
+        `hwc cases --stage ${stage} to agree with temporal workflow list`,
+        () => {
+          const ours = hwc('cases', '--stage', stage, '--json');
+          if (ours.code !== 0) throw new Error(ours.stderr);
+          const mine = (JSON.parse(ours.stdout) as { workflowId: string; stage: string }[])
+            .map((r) => r.workflowId)
+            .sort();
+          const theirs = spawnSync(
+            temporal,
+            ['workflow', 'list', '--address', address, '--query', `HwcStage = '${stage}'`, '-o', 'json'],
+            { encoding: 'utf8' },
+          );
+          const listed = (JSON.parse(theirs.stdout || '[]') as { execution: { workflowId: string } }[])
+            .map((w) => w.execution.workflowId)
+            .sort();
+          return JSON.stringify(mine) === JSON.stringify(listed) && expected.every((id) => mine.includes(id));
+        },
+        30_000,
+      );
     }
 
     // The table and the filters a manager uses.
@@ -182,11 +211,16 @@ describe('hwc cases', () => {
     expect(table.stdout).toContain(`${prefix}-003  awaitingPreCallTime`);
     expect(table.stdout).toContain('the pre-call time');
     const mine = await until('WC-02 cases waiting on them', () => {
-      const r = JSON.parse(hwc('cases', '--waiting-on-me', 'WC-02', '--json').stdout) as { claimantRef: string; stage: string }[];
+      const r = JSON.parse(hwc('cases', '--waiting-on-me', 'WC-02', '--json').stdout) as {
+        claimantRef: string;
+        stage: string;
+      }[];
       return r.some((c) => c.claimantRef === `${prefix}-012`) && r;
     });
     expect(mine.find((c) => c.claimantRef === `${prefix}-002`)?.stage).toBe('awaitingBookingCall');
-    expect(mine.every((c) => !['exempt', 'awaitingPreCallTime', 'awaitingTeamLeaderAdvice'].includes(c.stage))).toBe(true);
+    expect(mine.every((c) => !['exempt', 'awaitingPreCallTime', 'awaitingTeamLeaderAdvice'].includes(c.stage))).toBe(
+      true,
+    );
     const overdue = hwc('cases', '--overdue', '--json');
     expect(overdue.code).toBe(0);
     expect(hwc('cases', '--stage', 'nonsense').code).toBe(2);
@@ -211,12 +245,15 @@ describe('hwc show, hwc event, hwc outbox', () => {
     expect(shown.stdout).toMatch(/waiting for\s+the booking call result/);
     expect(shown.stdout).toMatch(/next deadline\s+\S+Z \(book without contact\)/);
     expect(shown.stdout).toMatch(/BOOKING_CALL\s+contacted: boolean · slot\?: instant · requirements\?: text\[\]/);
-    for (const t of ['DEFER', 'CLAIM_CLOSED', 'EXEMPTION_IDENTIFIED', 'WCA_SCHEDULED']) expect(shown.stdout).toContain(`  ${t}`);
+    for (const t of ['DEFER', 'CLAIM_CLOSED', 'EXEMPTION_IDENTIFIED', 'WCA_SCHEDULED'])
+      expect(shown.stdout).toContain(`  ${t}`);
     expect(shown.stdout).not.toMatch(/^\s+ATTENDED\s/m);
 
     const notNow = hwc('event', ref, 'ATTENDED', '--as', 'WC-07:work_coach');
     expect(notNow.code).toBe(2);
-    expect(notNow.stderr).toMatch(/ATTENDED rejected: .*not accepted in state awaitingBookingCall; accepted now: .*BOOKING_CALL/);
+    expect(notNow.stderr).toMatch(
+      /ATTENDED rejected: .*not accepted in state awaitingBookingCall; accepted now: .*BOOKING_CALL/,
+    );
     const wrongRole = hwc('event', ref, 'DM_DECISION', '--sanction', 'true', '--as', 'WC-07:work_coach');
     expect(wrongRole.code).toBe(2);
     expect(wrongRole.stderr).toMatch(/needs decision_maker/);
@@ -230,7 +267,19 @@ describe('hwc show, hwc event, hwc outbox', () => {
     expect(hwc('show', `${tag}-NOBODY`).code).toBe(2);
 
     const slot = new Date(Date.now() + 10 * 86_400_000).toISOString();
-    const ok = hwc('event', ref, 'BOOKING_CALL', '--contacted', 'true', '--slot', slot, '--requirements', '["Ground floor room"]', '--as', 'SDS-1:sds');
+    const ok = hwc(
+      'event',
+      ref,
+      'BOOKING_CALL',
+      '--contacted',
+      'true',
+      '--slot',
+      slot,
+      '--requirements',
+      '["Ground floor room"]',
+      '--as',
+      'SDS-1:sds',
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(new RegExp(`${ref}: BOOKING_CALL accepted; stage now awaitingPreCallTime`));
 
@@ -250,16 +299,27 @@ describe('weekly report schedule', () => {
       client.workflow.execute(weeklyReport, {
         taskQueue: 'hwc',
         workflowId: `${tag}-weekly-${n}`,
-        args: [{ office: 'NOWHERE', processBy: new Date(Date.now() - 1000).toISOString(), giveUpAt: new Date(Date.now() + 1500).toISOString(), pollEveryMs: 1000 }],
+        args: [
+          {
+            office: 'NOWHERE',
+            processBy: new Date(Date.now() - 1000).toISOString(),
+            giveUpAt: new Date(Date.now() + 1500).toISOString(),
+            pollEveryMs: 1000,
+          },
+        ],
       });
     const result = await run(1);
     expect(result.escalated).toBe(true);
     expect(result.processed).toEqual([]);
     await run(2); // the same day again: still one escalation
-    const rows = JSON.parse(hwc('outbox', '--json').stdout).filter((r: { kind: string }) => r.kind === 'lms.escalateMissingReport');
+    const rows = JSON.parse(hwc('outbox', '--json').stdout).filter(
+      (r: { kind: string }) => r.kind === 'lms.escalateMissingReport',
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].details).toMatchObject({ to: 'Change Lead', office: 'NOWHERE' });
-    expect(hwc('outbox', '--system', 'lms').stdout).toMatch(/LMS: escalate to the Change Lead: weekly report for office NOWHERE not received and processed by/);
+    expect(hwc('outbox', '--system', 'lms').stdout).toMatch(
+      /LMS: escalate to the Change Lead: weekly report for office NOWHERE not received and processed by/,
+    );
   }, 60_000);
 
   it('is created, described, triggered to start the journeys of a report in JSAPS, and deleted', async () => {
@@ -272,7 +332,9 @@ describe('weekly report schedule', () => {
     writeFileSync(file, JSON.stringify([record(ref), { ...record(`${tag}-S2`), dateOfBirth: 'yesterday' }]));
     const submitted = hwc('report', file, '--office', 'LEEDS', '--to-jsaps');
     expect(submitted.code).toBe(2); // one row will be rejected
-    expect(submitted.stdout).toMatch(/report R-\w+ submitted to JSAPS for office LEEDS: 2 rows \(1 valid, 1 will be rejected\)/);
+    expect(submitted.stdout).toMatch(
+      /report R-\w+ submitted to JSAPS for office LEEDS: 2 rows \(1 valid, 1 will be rejected\)/,
+    );
     const described = hwc('schedule', 'describe', '--office', 'LEEDS');
     expect(described.code).toBe(0);
     expect(described.stdout).toMatch(/schedule hwc-weekly-report-LEEDS: active, every tuesday at 09:00 Europe\/London/);
@@ -281,7 +343,11 @@ describe('weekly report schedule', () => {
     expect(described.stdout).toMatch(/pending reports in JSAPS: R-\w+ \(weekly\.json, 2 rows\)/);
 
     expect(hwc('schedule', 'trigger', '--office', 'LEEDS').code).toBe(0);
-    await until('the report to be processed', () => store.reports({ status: 'processed' }).length > 0 && store.pendingReports('LEEDS').length === 0, 60_000);
+    await until(
+      'the report to be processed',
+      () => store.reports({ status: 'processed' }).length > 0 && store.pendingReports('LEEDS').length === 0,
+      60_000,
+    );
     const d = await client.workflow.getHandle(workflowIdFor(ref)).describe();
     expect(d.status.name).toBe('RUNNING');
     const after = hwc('schedule', 'describe', '--office', 'LEEDS');

@@ -22,11 +22,11 @@ let browser: BrowserContext | undefined;
 let page: Page;
 let ui: string;
 
-
 async function waitForLog(text: string, ms: number) {
   const end = Date.now() + ms;
   while (!devLog.includes(text)) {
-    if (dev?.exitCode !== null && dev?.exitCode !== undefined) throw new Error(`hwc dev exited (${dev.exitCode}):\n${devLog}`);
+    if (dev?.exitCode !== null && dev?.exitCode !== undefined)
+      throw new Error(`hwc dev exited (${dev.exitCode}):\n${devLog}`);
     if (Date.now() > end) throw new Error(`timed out waiting for "${text}" from hwc dev:\n${devLog}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -89,7 +89,11 @@ describe('Temporal Web UI: case inspection', () => {
     const end = Date.now() + 60_000;
     for (;;) {
       await page.goto(`${ui}/namespaces/default/workflows?query=${query}`);
-      await page.getByRole('link', { name: 'hwc-DEMO-003', exact: true }).first().waitFor({ timeout: 15_000 }).catch(() => {});
+      await page
+        .getByRole('link', { name: 'hwc-DEMO-003', exact: true })
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch(() => {});
       const ids = [...new Set(await rows.allInnerTexts())].sort();
       if (JSON.stringify(ids) === JSON.stringify(expected)) break;
       if (Date.now() > end) {
@@ -98,7 +102,10 @@ describe('Temporal Web UI: case inspection', () => {
       }
       await page.waitForTimeout(1000);
     }
-    await page.getByText(/^\s*3 Workflows\s*$/).first().waitFor();
+    await page
+      .getByText(/^\s*3 Workflows\s*$/)
+      .first()
+      .waitFor();
     await shot('list-awaitingPreCallTime');
   }, 120_000);
 
@@ -107,13 +114,19 @@ describe('Temporal Web UI: case inspection', () => {
     await page.getByRole('heading', { name: 'hwc-DEMO-003' }).waitFor();
     const codecDown = page.getByText('Codec Server could not connect').filter({ visible: true }).first();
     // Timeline (the default tab): each activity carries its summary, e.g. "bookAppointment • LMS diary: book HWC …".
-    const summaries = [page.getByText(/LMS diary: book HWC \(40 min\)/).first(), page.getByText('Letter ESAHWC1').first()];
+    const summaries = [
+      page.getByText(/LMS diary: book HWC \(40 min\)/).first(),
+      page.getByText('Letter ESAHWC1').first(),
+    ];
     try {
       for (const s of summaries) await s.waitFor({ timeout: 30_000 });
     } catch (e) {
       await shot('case-failed');
       if (await codecDown.isVisible())
-        throw new Error('the Web UI shows "Codec Server could not connect": summaries and details stay encrypted (see hwc dev and worker/codec-server.ts)');
+        throw new Error(
+          'the Web UI shows "Codec Server could not connect": summaries and details stay encrypted (see hwc dev and worker/codec-server.ts)',
+          { cause: e },
+        );
       throw e;
     }
     await shot('case-timeline');

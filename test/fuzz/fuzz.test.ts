@@ -39,7 +39,11 @@ describe('fuzz harness', () => {
 
   it('npm run fuzz exits 1 on a violation and 2 on a bad argument', () => {
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts/fuzz.ts'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 });
+      spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts/fuzz.ts'), ...args], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
     const broken = run('--runs=500', '--seed=42', '--max-steps=8', '--self-test', '--quiet');
     expect(broken.status, broken.stderr).toBe(1);
     expect(broken.stdout).toContain('SELF-TEST: a journey had a failed attendance');

@@ -68,7 +68,13 @@ export function runFuzz(o: FuzzOptions): FuzzResult {
     // Not a counterexample: the run itself failed (an exception escaping the property, or an interruption).
     const err: unknown = (details as { errorInstance?: unknown }).errorInstance;
     const why = err instanceof Error ? err.message : details.interrupted ? 'interrupted' : String(err);
-    return { failed: true, runs: details.numRuns, seed, ms, report: `fuzz: FAILED without a counterexample (seed ${seed}): ${why}` };
+    return {
+      failed: true,
+      runs: details.numRuns,
+      seed,
+      ms,
+      report: `fuzz: FAILED without a counterexample (seed ${seed}): ${why}`,
+    };
   }
   const [f, inputs] = details.counterexample as [FuzzFixture, StepInput[]];
   const replay = walk(fixtureOf(f), inputs, o.check);

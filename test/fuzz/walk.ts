@@ -20,7 +20,16 @@ import {
 } from '../../domain/schemas';
 import { acceptedEvents, stageOf, validateEvent } from '../../machines/step';
 import { checkInvariants } from '../helpers/invariants';
-import { FIXTURES, applyMove, describeMove, moves, startWorld, type Fixture, type Move, type World } from '../helpers/world';
+import {
+  FIXTURES,
+  applyMove,
+  describeMove,
+  moves,
+  startWorld,
+  type Fixture,
+  type Move,
+  type World,
+} from '../helpers/world';
 
 // ---------------------------------------------------------------------------------------------
 // Claimants
@@ -68,7 +77,14 @@ export function fixtureOf(f: FuzzFixture): Fixture {
       ),
       ...(f.circumstance === null ? [] : [EXTRA_CIRCUMSTANCES[f.circumstance % EXTRA_CIRCUMSTANCES.length]]),
     ],
-    wca: { scheduledDate: f.wcaInDays === null ? (c.wca?.scheduledDate ? shift(c.wca.scheduledDate) : null) : addDays(localDate(start), f.wcaInDays) },
+    wca: {
+      scheduledDate:
+        f.wcaInDays === null
+          ? c.wca?.scheduledDate
+            ? shift(c.wca.scheduledDate)
+            : null
+          : addDays(localDate(start), f.wcaInDays),
+    },
     lms: {
       potentiallyViolent: false,
       staffProtectionList: false,
@@ -106,13 +122,46 @@ export const fuzzFixture = (varied = true): fc.Arbitrary<FuzzFixture> =>
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-const FIELDS = ['contacted', 'goodCause', 'willRebook', 'slot', 'result', 'exempt', 'category', 'until', 'date',
-  'sanction', 'seen', 'reason', 'exemptCategory', 'followUp', 'myValues', 'actions', 'at', 'by', 'notes'];
+const FIELDS = [
+  'contacted',
+  'goodCause',
+  'willRebook',
+  'slot',
+  'result',
+  'exempt',
+  'category',
+  'until',
+  'date',
+  'sanction',
+  'seen',
+  'reason',
+  'exemptCategory',
+  'followUp',
+  'myValues',
+  'actions',
+  'at',
+  'by',
+  'notes',
+];
 const VALUES = fc.oneof(
   fc.boolean(),
-  fc.constantFrom('confirmed', 'no_answer', 'no_longer_required', 'IN_HOSPITAL', 'BEREAVEMENT', 'PREGNANCY',
-    'completed', '2026-02-10', '2026-01-19', '2027-05-01', '2026-02-10T10:00:00Z', '2026-01-01T10:00:00Z',
-    '2026-02-10T10:00:00', 'AB123456C', ''),
+  fc.constantFrom(
+    'confirmed',
+    'no_answer',
+    'no_longer_required',
+    'IN_HOSPITAL',
+    'BEREAVEMENT',
+    'PREGNANCY',
+    'completed',
+    '2026-02-10',
+    '2026-01-19',
+    '2027-05-01',
+    '2026-02-10T10:00:00Z',
+    '2026-01-01T10:00:00Z',
+    '2026-02-10T10:00:00',
+    'AB123456C',
+    '',
+  ),
   fc.constant({ staffId: 'X-1', role: 'team_leader' }),
   fc.constant({ staffId: 'X-2', role: 'work_coach' }),
   fc.constant([{ what: 'a', where: 'b', when: 'c' }]),
@@ -188,12 +237,25 @@ export function payloadFor(type: string, p: PlausibleEvent, clock: string): Reco
       case 'DEFER':
         return { category: DEFERRAL_CATEGORIES[p.pick % DEFERRAL_CATEGORIES.length], until: date() };
       case 'BOOKING_CALL':
-        return a ? { contacted: true, ...(b ? { slot: instant() } : {}), ...(c ? { requirements: ['Ground floor room'] } : {}) } : { contacted: false };
+        return a
+          ? {
+              contacted: true,
+              ...(b ? { slot: instant() } : {}),
+              ...(c ? { requirements: ['Ground floor room'] } : {}),
+            }
+          : { contacted: false };
       case 'PRE_CALL':
-        return { result: p.pick % 8 === 0 ? 'no_longer_required' : p.pick % 8 < 3 ? 'no_answer' : 'confirmed', ...(a && b ? { exemptCategory: exempt } : {}) };
+        return {
+          result: p.pick % 8 === 0 ? 'no_longer_required' : p.pick % 8 < 3 ? 'no_answer' : 'confirmed',
+          ...(a && b ? { exemptCategory: exempt } : {}),
+        };
       case 'CONVERSATION_COMPLETED':
         return {
-          actions: Array.from({ length: p.actions }, (_, i) => ({ what: `Action ${i + 1}`, where: 'Library', when: 'Weekly' })),
+          actions: Array.from({ length: p.actions }, (_, i) => ({
+            what: `Action ${i + 1}`,
+            where: 'Library',
+            when: 'Weekly',
+          })),
           myValues: (['completed', 'declined', 'take_home'] as const)[p.pick % 3],
           ...(a ? { goal: { want: 'Volunteer' } } : {}),
           ...(b ? { followUp: instant() } : {}),
@@ -232,7 +294,9 @@ const isDetour = (m: Move) => DETOURS.includes(m.type === 'SEND' ? String(m.even
 const isEnding = (m: Move) =>
   isDetour(m) ||
   (m.type === 'SEND' &&
-    (m.event.exemptCategory !== undefined || m.event.result === 'no_longer_required' || (m.event.type === 'TEAM_LEADER_ADVICE' && m.event.exempt === true)));
+    (m.event.exemptCategory !== undefined ||
+      m.event.result === 'no_longer_required' ||
+      (m.event.type === 'TEAM_LEADER_ADVICE' && m.event.exempt === true)));
 
 /** `plausible: false` gives the inputs of the suite's property test (moves and garbage only). */
 export const stepInput = (plausible = true): fc.Arbitrary<StepInput> =>
@@ -244,7 +308,9 @@ export const stepInput = (plausible = true): fc.Arbitrary<StepInput> =>
         .map(({ pick, detour }) => ({ kind: 'move' as const, pick, detour: detour === 0 })),
     },
     { weight: 1, arbitrary: garbageEvent.map((event) => ({ kind: 'garbage' as const, event })) },
-    ...(plausible ? [{ weight: 2, arbitrary: plausibleEvent.map((event) => ({ kind: 'plausible' as const, event })) }] : []),
+    ...(plausible
+      ? [{ weight: 2, arbitrary: plausibleEvent.map((event) => ({ kind: 'plausible' as const, event })) }]
+      : []),
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -269,9 +335,15 @@ export const SELF_TEST_RULE: Checker = (w) =>
   w.inputs.some((e) => e.type === 'FAILED_TO_ATTEND') ? ['SELF-TEST: a journey had a failed attendance'] : [];
 
 /** What a refused event must not touch: the machine snapshot and the transition log. */
-const fingerprint = (w: World) => JSON.stringify([w.state.snapshot.value, w.state.snapshot.context, w.state.transitions]);
+const fingerprint = (w: World) =>
+  JSON.stringify([w.state.snapshot.value, w.state.snapshot.context, w.state.transitions]);
 
-function sendRaw(w: World, event: Record<string, unknown>, trail: string[], label: string): { world: World; violation?: string } {
+function sendRaw(
+  w: World,
+  event: Record<string, unknown>,
+  trail: string[],
+  label: string,
+): { world: World; violation?: string } {
   const before = fingerprint(w);
   let checked;
   try {
@@ -280,8 +352,10 @@ function sendRaw(w: World, event: Record<string, unknown>, trail: string[], labe
     return { world: w, violation: `validateEvent threw on ${JSON.stringify(event)}: ${(e as Error).message}` };
   }
   if (!checked.ok) {
-    if (fingerprint(w) !== before) return { world: w, violation: `refused ${label} changed the journey: ${checked.error}` };
-    if (!checked.error || /\n\s+at /.test(checked.error)) return { world: w, violation: `refused ${label} without a usable reason` };
+    if (fingerprint(w) !== before)
+      return { world: w, violation: `refused ${label} changed the journey: ${checked.error}` };
+    if (!checked.error || /\n\s+at /.test(checked.error))
+      return { world: w, violation: `refused ${label} without a usable reason` };
     return { world: w };
   }
   trail.push(`${label} ${describeMove({ type: 'SEND', event })}`);
@@ -292,7 +366,12 @@ function sendRaw(w: World, event: Record<string, unknown>, trail: string[], labe
  * One random sequence; stops at the first violation. `deep` (the fuzz) keeps back every move that ends the
  * journey one time in eight; otherwise (the suite's property test) only the detours are kept back.
  */
-export function walk(fixture: Fixture, inputs: readonly StepInput[], check: Checker = defaultChecker, deep = true): WalkResult {
+export function walk(
+  fixture: Fixture,
+  inputs: readonly StepInput[],
+  check: Checker = defaultChecker,
+  deep = true,
+): WalkResult {
   const heldBack = deep ? isEnding : isDetour;
   let w = startWorld(fixture);
   const trail: string[] = [];
@@ -326,7 +405,9 @@ export function walk(fixture: Fixture, inputs: readonly StepInput[], check: Chec
 /** Where a walk ended: the outcome (with reason) or the stage it is waiting in. */
 export function endOf(w: World): string {
   const c = w.state.snapshot.context;
-  return c.outcome ? `${c.outcome}${c.reason || c.dmDecision ? `/${c.reason ?? c.dmDecision}` : ''}` : `waiting:${stageOf(w.state.snapshot)}`;
+  return c.outcome
+    ? `${c.outcome}${c.reason || c.dmDecision ? `/${c.reason ?? c.dmDecision}` : ''}`
+    : `waiting:${stageOf(w.state.snapshot)}`;
 }
 
 export interface PropertyOptions {
@@ -345,7 +426,11 @@ export function walkProperty(o: PropertyOptions = {}) {
   const property = fc.property(
     fuzzFixture(o.varied ?? true),
     // The fuzz draws lengths over the whole range (fast-check's default size keeps arrays near 10).
-    fc.array(stepInput(o.plausible ?? true), { minLength: 5, maxLength: o.maxSteps ?? 60, ...((o.plausible ?? true) ? { size: 'max' as const } : {}) }),
+    fc.array(stepInput(o.plausible ?? true), {
+      minLength: 5,
+      maxLength: o.maxSteps ?? 60,
+      ...((o.plausible ?? true) ? { size: 'max' as const } : {}),
+    }),
     (f, inputs) => {
       const r = walk(fixtureOf(f), inputs, o.check, o.plausible ?? true);
       if (!shrinking) o.onRun?.(r);

@@ -3,8 +3,7 @@
 // wanted element matched by the first later element that matches it); an empty array means "must be empty";
 // anything else must be equal.
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const show = (v: unknown, max = 300) => {
   const s = JSON.stringify(v) ?? String(v);

@@ -110,7 +110,8 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
   if (trace.outcome === 'SANCTION_REFERRED' ? !trace.dmDecision : trace.dmDecision)
     fail('B3', `dmDecision ${trace.dmDecision} with outcome ${trace.outcome}`);
   if (ended && effects.some((e) => e.at > trace.endedAt!)) fail('A6.3/A6.4', 'an effect after the outcome');
-  if (ended && state.transitions.some((t) => t.at > trace.endedAt!)) fail('A6.3/A6.4', 'a transition after the outcome');
+  if (ended && state.transitions.some((t) => t.at > trace.endedAt!))
+    fail('A6.3/A6.4', 'a transition after the outcome');
   if (ended && (acceptedEvents(state).length || nextTimer(state)))
     fail('A6.8', 'an ended journey still accepts events or has timers');
 
@@ -145,7 +146,8 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
   if (easementNotes > 1) fail('A6.2', `easement used ${easementNotes} times`);
   if (easementNotes !== oracleEasements)
     fail('A6.2', `easement used ${easementNotes} times, the contact rule says ${oracleEasements}`);
-  if (trace.easementUsed !== easementNotes > 0) fail('A6.2', `easementUsed=${trace.easementUsed} with ${easementNotes} uses`);
+  if (trace.easementUsed !== easementNotes > 0)
+    fail('A6.2', `easementUsed=${trace.easementUsed} with ${easementNotes} uses`);
 
   // --- A6.3 EXEMPT / NOT_REQUIRED: no doubt left, no referral, nothing still booked.
   if (trace.outcome === 'EXEMPT' || trace.outcome === 'NOT_REQUIRED') {
@@ -165,7 +167,8 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
     const endedAt = trace.endedAt!;
     if (trace.doubts.some((d) => d.withdrawnAt === null)) fail('A6.4', 'completed with an open doubt');
     if (trace.referredToDmAt) fail('A6.4', 'completed but referred');
-    if (state.transitions.at(-1)?.event !== 'CONVERSATION_COMPLETED') fail('A6.4', 'something happened after completion');
+    if (state.transitions.at(-1)?.event !== 'CONVERSATION_COMPLETED')
+      fail('A6.4', 'something happened after completion');
     if (trace.letters.some((l) => l.at >= endedAt && ['FTA_LETTER', 'FTP_LETTER', 'ESA10'].includes(l.type)))
       fail('A6.4', 'a failure letter at or after completion');
   }
@@ -211,7 +214,10 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
   ];
   const cancellations = trace.notifications.filter((n) => n.type === 'CANCELLATION').map((n) => n.at);
   if (cancellations.length !== cancelTimes.length || cancelTimes.some((t) => !cancellations.includes(t)))
-    fail('A6.7', `cancellations at ${cancelTimes.join(', ') || 'none'}, notifications at ${cancellations.join(', ') || 'none'}`);
+    fail(
+      'A6.7',
+      `cancellations at ${cancelTimes.join(', ') || 'none'}, notifications at ${cancellations.join(', ') || 'none'}`,
+    );
 
   // --- A6.8 no silent wait: a running journey always has a pending timer, person waits escalate, and
   // the next timer to fire is one the current state handles (else it is never cleared and the clock

@@ -60,7 +60,16 @@ export async function startJourneyAt(env: TestWorkflowEnvironment, taskQueue: st
   const handle = await env.client.workflow.start(hwcJourney, {
     taskQueue,
     workflowId: uniqueId(`hwc-${ref}`),
-    args: [{ office: 'LEEDS', record: claimant(ref), holidays: holidaysForJourney(START), start: START, clockOffsetMs: offset, searchAttributes: false }],
+    args: [
+      {
+        office: 'LEEDS',
+        record: claimant(ref),
+        holidays: holidaysForJourney(START),
+        start: START,
+        clockOffsetMs: offset,
+        searchAttributes: false,
+      },
+    ],
   });
   return { handle, offset };
 }

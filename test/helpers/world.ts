@@ -28,10 +28,7 @@ export interface World {
 }
 
 export type Move =
-  | { type: 'SEND'; event: Record<string, unknown> }
-  | { type: 'ADVANCE' }
-  | { type: 'TICK' }
-  | { type: 'WAIT_DAY' };
+  { type: 'SEND'; event: Record<string, unknown> } | { type: 'ADVANCE' } | { type: 'TICK' } | { type: 'WAIT_DAY' };
 
 export interface Fixture {
   name: string;
@@ -125,9 +122,7 @@ export function moves(w: World): Move[] {
 }
 
 export const describeMove = (m: Move) =>
-  m.type === 'SEND'
-    ? JSON.stringify(Object.fromEntries(Object.entries(m.event).filter(([k]) => k !== 'by')))
-    : m.type;
+  m.type === 'SEND' ? JSON.stringify(Object.fromEntries(Object.entries(m.event).filter(([k]) => k !== 'by'))) : m.type;
 
 export function applyMove(w: World, m: Move): World {
   if (w.error) return w;
@@ -190,7 +185,13 @@ export const FIXTURES: Fixture[] = [
     circumstances: [{ kind: 'PREGNANCY', expectedWeekOfConfinement: '2026-04-08' }],
   }),
   fixture('no mobile, WCA in 5 weeks', {
-    lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: null, phone: '0113' },
+    lms: {
+      potentiallyViolent: false,
+      staffProtectionList: false,
+      reasonableAdjustments: [],
+      mobile: null,
+      phone: '0113',
+    },
     wca: { scheduledDate: '2026-02-25' },
   }),
 ];

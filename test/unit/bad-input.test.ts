@@ -66,7 +66,8 @@ async function refused(run: () => unknown): Promise<{ error: CliError; stdout: s
   try {
     await run();
   } catch (e) {
-    if (!(e instanceof CliError)) throw new Error(`not a CliError (would exit 1 with a stack): ${(e as Error)?.stack ?? e}`);
+    if (!(e instanceof CliError))
+      throw new Error(`not a CliError (would exit 1 with a stack): ${(e as Error)?.stack ?? e}`, { cause: e });
     return { error: e, stdout };
   } finally {
     spy.mockRestore();
@@ -97,7 +98,10 @@ describe('claimant records (B1): refused by scenario loading and by the weekly r
   it.each(cases.map((c) => [`${c.line}: ${c.name}`, c] as const))('%s', async (_n, c) => {
     const record = recordOf(c);
     // As a scenario's claimant: `hwc simulate` exits 2 naming the field.
-    const path = tmpFile('scenario.json', toJsonText({ name: c.name, start: '2026-01-20T09:00:00Z', office: 'LEEDS', claimant: record, events: [] }));
+    const path = tmpFile(
+      'scenario.json',
+      toJsonText({ name: c.name, start: '2026-01-20T09:00:00Z', office: 'LEEDS', claimant: record, events: [] }),
+    );
     const { error } = await refused(() => simulate(path, {}));
     expect(error.exitCode).toBe(2);
     expectClean(error.message, c, record);
@@ -192,7 +196,8 @@ describe('events (B2): refused by validateEvent and by the engine, the journey u
   }
 
   /** The whole journey as data: machine value and context, and the transition log. */
-  const fingerprint = (s: JourneyState) => JSON.stringify([s.snapshot.value, s.snapshot.status, s.snapshot.context, s.transitions]);
+  const fingerprint = (s: JourneyState) =>
+    JSON.stringify([s.snapshot.value, s.snapshot.status, s.snapshot.context, s.transitions]);
 
   it('the corpus is sizeable and reaches every named state', () => {
     expect(cases.length).toBeGreaterThanOrEqual(100);
@@ -295,7 +300,10 @@ describe('weekly reports: bad rows rejected with the field named, bad files refu
     expect(rejected.map((r) => String(r.row))).toEqual(numbers);
     for (const r of rejected) {
       const input = parsed.rows[r.row - 1].record;
-      expect(messageProblems(r.reason, { problem: expected[String(r.row)] }, input), `row ${r.row}: ${r.reason}`).toEqual([]);
+      expect(
+        messageProblems(r.reason, { problem: expected[String(r.row)] }, input),
+        `row ${r.row}: ${r.reason}`,
+      ).toEqual([]);
     }
     const { error, stdout } = await refused(() => report(path, { toJsaps: true }));
     expect(error.exitCode).toBe(2);
@@ -303,7 +311,14 @@ describe('weekly reports: bad rows rejected with the field named, bad files refu
     expect(stdout).toContain('will be rejected');
     expect(stdout).not.toContain('JG103759A');
     for (const line of stdout.split('\n').filter(Boolean))
-      expect(messageProblems(line, { problem: '' }, parsed.rows.map((r) => r.record)), line).toEqual([]);
+      expect(
+        messageProblems(
+          line,
+          { problem: '' },
+          parsed.rows.map((r) => r.record),
+        ),
+        line,
+      ).toEqual([]);
     const started: string[] = [];
     await startReport({ client: fakeClient(started), taskQueue: 'hwc-test', rows: parsed.rows });
     expect(started).toEqual([]);
@@ -320,7 +335,9 @@ describe('weekly reports: bad rows rejected with the field named, bad files refu
   });
 
   it('--office that is not an office mnemonic', async () => {
-    const { error } = await refused(() => report(corpusPath('report-rows.csv'), { office: 'LEEDS; DROP TABLE', toJsaps: true }));
+    const { error } = await refused(() =>
+      report(corpusPath('report-rows.csv'), { office: 'LEEDS; DROP TABLE', toJsaps: true }),
+    );
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain('--office');
   });
@@ -351,22 +368,45 @@ describe('corrupt history files: `hwc audit <file>` exits 2 naming what is wrong
 
 describe('through bin/hwc.js: one line on stderr, exit 2, nothing on stdout', () => {
   const cases: { args: string[]; problem: string; personal: string[] }[] = [
-    { args: ['simulate', corpusPath('scenarios/not-json-csv.json')], problem: '/not valid JSON/', personal: ['Janet Okon', '1971-03-14', '07700900461'] },
-    { args: ['simulate', corpusPath('scenarios/event-follow-up-in-the-past.json')], problem: 'followUp: must be after', personal: ['1971-03-14', '07700900461'] },
-    { args: ['report', corpusPath('report-files/headerless.csv')], problem: '/unknown column/', personal: ['1971-03-14'] },
-    { args: ['audit', corpusPath('histories/payload-decoded-in-place.json')], problem: 'expected base64 string', personal: ['1980-04-02', '07700900123'] },
-    { args: ['event', 'JG103759A', 'ATTENDED', '--as', 'WC-01:work_coach'], problem: 'National Insurance', personal: ['JG103759A'] },
+    {
+      args: ['simulate', corpusPath('scenarios/not-json-csv.json')],
+      problem: '/not valid JSON/',
+      personal: ['Janet Okon', '1971-03-14', '07700900461'],
+    },
+    {
+      args: ['simulate', corpusPath('scenarios/event-follow-up-in-the-past.json')],
+      problem: 'followUp: must be after',
+      personal: ['1971-03-14', '07700900461'],
+    },
+    {
+      args: ['report', corpusPath('report-files/headerless.csv')],
+      problem: '/unknown column/',
+      personal: ['1971-03-14'],
+    },
+    {
+      args: ['audit', corpusPath('histories/payload-decoded-in-place.json')],
+      problem: 'expected base64 string',
+      personal: ['1980-04-02', '07700900123'],
+    },
+    {
+      args: ['event', 'JG103759A', 'ATTENDED', '--as', 'WC-01:work_coach'],
+      problem: 'National Insurance',
+      personal: ['JG103759A'],
+    },
   ];
-  it.each(cases.map((c) => [c.args.map((a) => a.replace(corpusPath(), '')).join(' '), c] as const))('hwc %s', (_n, c) => {
-    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), ...c.args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(r.status, r.stderr).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^hwc: [^\n]+\n$/);
-    expectClean(r.stderr, c);
-  });
+  it.each(cases.map((c) => [c.args.map((a) => a.replace(corpusPath(), '')).join(' '), c] as const))(
+    'hwc %s',
+    (_n, c) => {
+      const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), ...c.args], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^hwc: [^\n]+\n$/);
+      expectClean(r.stderr, c);
+    },
+  );
 });

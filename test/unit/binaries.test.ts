@@ -82,9 +82,7 @@ describe('resolveTemporalCli / resolveTestServer fallback order', () => {
     fakeExe(path.join(tmp, 'bin1'), 'temporal', 0o644); // not executable: must be skipped
     const cli = fakeExe(path.join(tmp, 'bin2'), 'temporal');
     const ts = fakeExe(path.join(tmp, 'bin2'), 'temporal-test-server');
-    process.env.PATH = [path.join(tmp, 'missing'), path.join(tmp, 'bin1'), path.join(tmp, 'bin2')].join(
-      path.delimiter,
-    );
+    process.env.PATH = [path.join(tmp, 'missing'), path.join(tmp, 'bin1'), path.join(tmp, 'bin2')].join(path.delimiter);
     expect(resolveTemporalCli({ projectRoot: emptyRoot })).toEqual({ source: 'path', path: cli });
     expect(resolveTestServer({ projectRoot: emptyRoot })).toEqual({ source: 'path', path: ts });
   });

@@ -16,16 +16,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromTransition } from 'xstate';
 import { getShortestPaths, getSimplePaths, getStateNodes } from 'xstate/graph';
-import { EVENT_TYPES } from '../../domain/schemas';
 import { journeyMachine } from '../../machines/journey';
-import { stageOf, validateEvent } from '../../machines/step';
+import { stageOf } from '../../machines/step';
 import { walkProperty } from '../fuzz/walk';
 import { DEADLINE_WAITS, FINAL_STAGES, PERSON_WAITS, checkInvariants } from '../helpers/invariants';
 import {
   FIXTURES,
   advanceTo,
   applyMove,
-  describeMove,
   moves,
   send,
   startWorld,
@@ -174,7 +172,12 @@ describe('A6 invariants on every reachable state (xstate/graph over the step fun
       expect(stageOf(w.state.snapshot), w.trail.join(' → ')).toBe('sanctionReferred');
       const sent = w.inputs.map((e) => e.type);
       expect(sent.some((t) => t === 'FAILED_TO_ATTEND' || t === 'FAILED_TO_PARTICIPATE')).toBe(true);
-      routes.add(w.trail.filter((t) => t !== 'ADVANCE').slice(-2).join(' → '));
+      routes.add(
+        w.trail
+          .filter((t) => t !== 'ADVANCE')
+          .slice(-2)
+          .join(' → '),
+      );
     }
     // Each way into the doubt path ends in a referral: unwilling call, unwilling contact, visit not seen,
     // easement already spent.

@@ -99,14 +99,26 @@ const INVALID: [string, unknown, RegExp][] = [
     scenarioWith([], { claimant: { ...claimant, circumstances: [{ kind: 'HOLIDAY' }] } }),
     /^claimant\.circumstances\[0\]\.kind: /,
   ],
-  ['a scenario start without a UTC offset', scenarioWith([], { start: '2026-01-20T09:00:00' }), /^start: must be an ISO-8601 instant with a UTC offset/],
+  [
+    'a scenario start without a UTC offset',
+    scenarioWith([], { start: '2026-01-20T09:00:00' }),
+    /^start: must be an ISO-8601 instant with a UTC offset/,
+  ],
   [
     'a claimantRef shaped like a National Insurance number',
     scenarioWith([], { claimant: { ...claimant, claimantRef: 'AB123456C' } }),
     /^claimant\.claimantRef: looks like a National Insurance number/,
   ],
-  ['an unknown event type', scenarioWith([{ type: 'RESCHEDULE' }]), /^events\[0\]\.type: unknown event type "RESCHEDULE"; known types: CASE_REASSIGNED, .*WCA_SCHEDULED$/],
-  ['a bad payload value', scenarioWith([BC, { type: 'PRE_CALL', result: 'maybe' }]), /^events\[1\] \(PRE_CALL\): result: /],
+  [
+    'an unknown event type',
+    scenarioWith([{ type: 'RESCHEDULE' }]),
+    /^events\[0\]\.type: unknown event type "RESCHEDULE"; known types: CASE_REASSIGNED, .*WCA_SCHEDULED$/,
+  ],
+  [
+    'a bad payload value',
+    scenarioWith([BC, { type: 'PRE_CALL', result: 'maybe' }]),
+    /^events\[1\] \(PRE_CALL\): result: /,
+  ],
   ['an unknown payload key', scenarioWith([{ ...BC, colour: 'red' }]), /^events\[0\] \(BOOKING_CALL\): .*colour/],
   [
     'TEAM_LEADER_ADVICE exempt without a category',

@@ -16,15 +16,28 @@ describe('staff directory', () => {
   it('refuses unknown staff and roles not held, naming the field', () => {
     const dir = parseStaffDirectory(example, 'example');
 
-    expect(() => authorise(dir, { staffId: 'WC-99', role: 'work_coach' })).toThrow(/by\.staffId: WC-99 is not in the staff directory/);
-    expect(() => authorise(dir, { staffId: 'WC-01', role: 'decision_maker' })).toThrow(/by\.role: WC-01 does not hold the role decision_maker/);
+    expect(() => authorise(dir, { staffId: 'WC-99', role: 'work_coach' })).toThrow(
+      /by\.staffId: WC-99 is not in the staff directory/,
+    );
+    expect(() => authorise(dir, { staffId: 'WC-01', role: 'decision_maker' })).toThrow(
+      /by\.role: WC-01 does not hold the role decision_maker/,
+    );
   });
 
   it.each([
     [{ version: 1, staff: [] }, /staff: lists nobody/],
     [{ version: 1, staff: [{ staffId: 'A', roles: [] }] }, /roles: needs at least one role/],
     [{ version: 1, staff: [{ staffId: 'A', roles: ['boss'] }] }, /roles/],
-    [{ version: 1, staff: [{ staffId: 'A', roles: ['sds'] }, { staffId: 'A', roles: ['sds'] }] }, /lists a staffId twice/],
+    [
+      {
+        version: 1,
+        staff: [
+          { staffId: 'A', roles: ['sds'] },
+          { staffId: 'A', roles: ['sds'] },
+        ],
+      },
+      /lists a staffId twice/,
+    ],
     [{ version: 2, staff: [] }, /version/],
     [{ version: 1, staff: [{ staffId: 'A', roles: ['sds'], name: 'Jane' }] }, /name/],
   ])('rejects a malformed directory %#', (raw, message) => {

@@ -8,7 +8,15 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { audit, auditAll, DEFAULT_ALL_QUERY, formatSummary, loadHistoryFile, replayHistory, type AuditReport } from '../../cli/commands/audit';
+import {
+  audit,
+  auditAll,
+  DEFAULT_ALL_QUERY,
+  formatSummary,
+  loadHistoryFile,
+  replayHistory,
+  type AuditReport,
+} from '../../cli/commands/audit';
 import { CliError } from '../../cli/errors';
 import type { DecisionEntry } from '../../workflows/messages';
 
@@ -49,7 +57,11 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 function editedHistory05(): string {
   const history = JSON.parse(readFileSync(H05, 'utf8')) as { events: Json[] };
   const ftaCalls = history.events
-    .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads?.[0] as Json | undefined)
+    .map(
+      (e) =>
+        e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads?.[0] as
+          Json | undefined,
+    )
     .filter((p): p is Json => !!p && JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')).type === 'FTA_CALL');
   expect(ftaCalls).toHaveLength(2);
   const payload = ftaCalls[1];
@@ -73,7 +85,12 @@ describe('hwc audit', () => {
     const outcome = await audit(H05, { json: true, markdown });
     expect(outcome.exitCode).toBe(0);
     const report = JSON.parse(outcome.text) as AuditReport;
-    expect(report).toMatchObject({ claimantRef: 'C-1001', workflowId: 'hwc-C-1001', matched: true, status: 'completed' });
+    expect(report).toMatchObject({
+      claimantRef: 'C-1001',
+      workflowId: 'hwc-C-1001',
+      matched: true,
+      status: 'completed',
+    });
     const trail = report.trail;
 
     const easement = find(trail, (e) => e.rules.some((r) => r.startsWith('easement available')));
@@ -93,7 +110,11 @@ describe('hwc audit', () => {
     expect(referral).toBe(window);
     expect(referral.effects.find((f) => f.kind === 'lms.referToDecisionMaker')!.at).toBe('2026-02-16T17:00:00.000Z');
 
-    expect(trail.at(-1)).toMatchObject({ input: 'DM_DECISION', by: { staffId: 'DM-7', role: 'decision_maker' }, to: 'sanctionReferred' });
+    expect(trail.at(-1)).toMatchObject({
+      input: 'DM_DECISION',
+      by: { staffId: 'DM-7', role: 'decision_maker' },
+      to: 'sanctionReferred',
+    });
 
     const md = readFileSync(markdown, 'utf8');
     expect(md).toMatch(/^# Decision trail: C-1001/);
@@ -111,7 +132,11 @@ describe('hwc audit', () => {
     expect(outcome.message).toMatch(/DeterminismViolationError: .*Nondeterminism/);
     // The trail up to the divergence: the edited call now decides "good cause accepted".
     const last = outcome.report.trail.at(-1)!;
-    expect(last).toMatchObject({ input: 'FTA_CALL', at: '2026-02-05T10:00:00.000Z', rules: ['good cause accepted: rebook'] });
+    expect(last).toMatchObject({
+      input: 'FTA_CALL',
+      at: '2026-02-05T10:00:00.000Z',
+      rules: ['good cause accepted: rebook'],
+    });
     expect(outcome.report.trail.some((e) => e.input === 'DOUBT_WINDOW_CLOSED')).toBe(false);
     expect(outcome.text).toContain('DIVERGED: the recorded history does not match the current workflow code.');
     expect(outcome.text).toMatch(/last decision reached: #\d+ 2026-02-05T10:00:00\.000Z FTA_CALL/);
@@ -122,7 +147,11 @@ describe('hwc audit', () => {
       ['not-json.json', '{"events": [', /not valid JSON/],
       ['no-events.json', '{"hello": 1}', /not a workflow history/],
       ['empty.json', '{"events": []}', /no events/],
-      ['scenario.json', readFileSync(join(ROOT, 'test/scenarios/shared/01-happy-path.json'), 'utf8'), /not a workflow history/],
+      [
+        'scenario.json',
+        readFileSync(join(ROOT, 'test/scenarios/shared/01-happy-path.json'), 'utf8'),
+        /not a workflow history/,
+      ],
     ];
     for (const [name, content, problem] of cases) {
       const file = join(tmp, name);
@@ -164,7 +193,11 @@ describe('hwc audit', () => {
     expect(exitCode).toBe(3);
     expect(summary).toMatchObject({ replayed: 3, matched: 2, diverged: 1 });
     expect(summary.divergences).toEqual([
-      expect.objectContaining({ workflowId: 'hwc-C-1005', claimantRef: 'C-1001', message: expect.stringMatching(/FTA_CALL at 2026-02-05T10:00:00\.000Z/) }),
+      expect.objectContaining({
+        workflowId: 'hwc-C-1005',
+        claimantRef: 'C-1001',
+        message: expect.stringMatching(/FTA_CALL at 2026-02-05T10:00:00\.000Z/),
+      }),
     ]);
     expect(formatSummary(summary).trim().split('\n').at(-1)).toBe('replayed=3 matched=2 diverged=1');
   });
@@ -172,19 +205,25 @@ describe('hwc audit', () => {
   it('`hwc audit <05.json>` prints the trail (no personal data)', () => {
     const env = { ...process.env };
     delete env.VITEST; // the CLI installs its own quiet runtime outside tests
-    const r = spawnSync(process.execPath, ['bin/hwc.js', 'audit', 'test/histories/05-easement-then-sanction-referral.json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env,
-      timeout: 90_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['bin/hwc.js', 'audit', 'test/histories/05-easement-then-sanction-referral.json'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env,
+        timeout: 90_000,
+      },
+    );
 
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = r.stdout;
     expect(out).toMatch(/^C-1001 · workflow hwc-C-1001 · completed/);
     expect(out).toMatch(/replay: matches the current workflow code/);
-    expect(out).toMatch(/2026-02-02T10:00:00\.000Z {2}#\d+ FTA_CALL by scenario \(sds\): awaitingFtaCall → awaitingPreCallTime\n {4}rule {3}easement available/);
+    expect(out).toMatch(
+      /2026-02-02T10:00:00\.000Z {2}#\d+ FTA_CALL by scenario \(sds\): awaitingFtaCall → awaitingPreCallTime\n {4}rule {3}easement available/,
+    );
     expect(out).toMatch(/effect 2026-02-05T10:00:00\.000Z {2}lms\.raiseDoubt: LMS: raise FTA doubt/);
     expect(out).toMatch(
       /2026-02-16T17:00:00\.000Z {2}#\d+ DOUBT_WINDOW_CLOSED by deadline: doubtWindow → awaitingDmDecision\n {4}rule {3}.*7 working days/,

@@ -34,7 +34,9 @@ describe('journey workflow', () => {
       const { handle } = await startJourneyAt(env, taskQueue, 'C-2001');
       const send = (ev: Record<string, unknown>) => handle.executeUpdate(eventUpdate, { args: [ev as never] });
 
-      const wrongRole = await rejection(send({ type: 'BOOKING_CALL', contacted: true, by: { staffId: 'DM-1', role: 'decision_maker' } }));
+      const wrongRole = await rejection(
+        send({ type: 'BOOKING_CALL', contacted: true, by: { staffId: 'DM-1', role: 'decision_maker' } }),
+      );
       const badPayload = await rejection(send({ type: 'BOOKING_CALL', contacted: 'yes', by: coach }));
       const notNow = await rejection(send({ type: 'ATTENDED', by: coach }));
       const noIdentity = await rejection(send({ type: 'BOOKING_CALL', contacted: true }));
