@@ -4,12 +4,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { startReport, type RejectedRow } from '../client/report';
+import type { TrustedKey } from '../identity/proof';
 import type { StubStore } from './store';
 
 export interface ReportActivityDeps {
   store: StubStore;
   /** The client that starts journeys; default: the worker's own (activity context). */
   client?: () => Client;
+  /** The signing keys journeys started from a report will trust (the deployment's identity keys). */
+  trust?: TrustedKey[];
 }
 
 export interface PendingReport {
@@ -50,7 +53,7 @@ const jsapsUp = (store: StubStore) => {
   if (until) throw ApplicationFailure.retryable(`JSAPS unavailable until ${until}`, 'SystemUnavailable');
 };
 
-export function createReportActivities({ store, client }: ReportActivityDeps) {
+export function createReportActivities({ store, client, trust }: ReportActivityDeps) {
   return {
     /** JSAPS: the reports submitted and not yet processed (for one office, or all). */
     async pendingReports({ office }: { office?: string | null }): Promise<PendingReport[]> {
@@ -81,7 +84,13 @@ export function createReportActivities({ store, client }: ReportActivityDeps) {
       });
       if (meta.status === 'processed' && meta.summary) return compact(meta.summary as never, true);
       const ctx = Context.current();
+      if (!trust?.length)
+        throw ApplicationFailure.nonRetryable(
+          'this worker has no identity keys: journeys it started would trust no one (set HWC_IDENTITY_KEY_FILE)',
+          'BadData',
+        );
       const summary = await startReport({
+        trust,
         client: client ? client() : ctx.client,
         taskQueue,
         office: meta.office,

@@ -18,6 +18,11 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { StubStore } from '../activities/store';
 import { executeEvent, startJourney } from '../client/journeys';
+import { ephemeralIssuer } from '../identity/ephemeral';
+
+/** Events are signed and verified in the bench as in production (the baselines ignore the proof). */
+const benchIdentity = ephemeralIssuer();
+const benchSign = (wf: string, e: Record<string, unknown> & { type: string }) => benchIdentity.sign(wf, e);
 import { startReport, validateReport, type ReportRow } from '../client/report';
 import { holidaysForJourney } from '../domain/bank-holidays';
 import { addWorkingDays, atLocal, localDate } from '../domain/calendar';
@@ -405,6 +410,7 @@ async function runReport(v: Variant, refs: string[], slot: string, after: EventR
           office: OFFICE,
           rows,
           putClaimant,
+          trust: benchIdentity.trust,
           concurrency: CONCURRENCY,
           onProgress: (_d, _t, s) => {
             while (seen < s.started.length) started.push(s.started[seen++]);
@@ -445,7 +451,7 @@ async function runReport(v: Variant, refs: string[], slot: string, after: EventR
         const handle = client.workflow.getHandle(v.idFor(ref));
         try {
           for (const e of events) {
-            await executeEvent(handle, e);
+            await executeEvent(handle, e, benchSign);
             result.events++;
           }
         } catch (e) {
@@ -762,7 +768,7 @@ async function updateLatency(targets: string[]) {
       const h = handles[next++ % handles.length];
       const sentAt = performance.now();
       sent++;
-      const p: Promise<void> = executeEvent(h, { type: 'WCA_SCHEDULED', date: FAR_WCA_DATE, by: COACH })
+      const p: Promise<void> = executeEvent(h, { type: 'WCA_SCHEDULED', date: FAR_WCA_DATE, by: COACH }, benchSign)
         .then(() => void latencies.push(performance.now() - sentAt))
         .catch((e) => {
           errors++;
@@ -838,10 +844,11 @@ async function deadlineBurst(thr: number) {
             office: OFFICE,
             record: recordFor(ref),
             putClaimant: (r, rec) => store.putClaimant(r, rec),
+            trust: benchIdentity.trust,
           });
           const h = client.workflow.getHandle(workflowIdFor(ref));
-          await executeEvent(h, { type: 'BOOKING_CALL', contacted: true, slot, by: COACH });
-          await executeEvent(h, { type: 'PRE_CALL', result: 'confirmed', by: COACH });
+          await executeEvent(h, { type: 'BOOKING_CALL', contacted: true, slot, by: COACH }, benchSign);
+          await executeEvent(h, { type: 'PRE_CALL', result: 'confirmed', by: COACH }, benchSign);
           refs.push(ref);
         } catch (e) {
           if (res.errors.length < 20) res.errors.push((e as Error).message.split('\n')[0]);

@@ -4,12 +4,13 @@
 // reached on a real clock and are left to `hwc simulate`.
 import type { Client } from '@temporalio/client';
 import type { ClaimantRecordInput } from '../domain/schemas';
-import { sendEvent, startJourney } from '../client/journeys';
+import { sendEvent, startJourney, type EventSigner } from '../client/journeys';
+import type { TrustedKey } from '../identity/proof';
 import type { EventRequest } from '../workflows/messages';
 
 const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-const coach = { staffId: 'WC-DEMO', role: 'work_coach' } as const;
-const tl = { staffId: 'TL-DEMO', role: 'team_leader' } as const;
+const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
+const tl = { staffId: 'TL-01', role: 'team_leader' } as const;
 
 function record(ref: string, over: Partial<ClaimantRecordInput> = {}): ClaimantRecordInput {
   return {
@@ -120,6 +121,9 @@ export interface SeedOptions {
   prefix?: string;
   putClaimant?: (ref: string, record: never) => void;
   log?: (line: string) => void;
+  /** The keys the demo journeys trust, and a signer for each demo staff member who records their events. */
+  trust: TrustedKey[];
+  signerFor: (staffId: string) => EventSigner;
 }
 
 export async function seedDemo(o: SeedOptions): Promise<{ started: number; existing: number }> {
@@ -129,7 +133,8 @@ export async function seedDemo(o: SeedOptions): Promise<{ started: number; exist
   let existing = 0;
   const send = async (ref: string, step: Step) => {
     const by = step.type === 'TEAM_LEADER_ADVICE' ? tl : coach;
-    await sendEvent(o.client, ref, { ...step, by: step.by ?? by } as EventRequest);
+    const who = step.by ?? by;
+    await sendEvent(o.client, ref, { ...step, by: who } as EventRequest, o.signerFor(who.staffId));
   };
   for (const c of cases) {
     const res = await startJourney({
@@ -138,6 +143,7 @@ export async function seedDemo(o: SeedOptions): Promise<{ started: number; exist
       office: o.office ?? 'LEEDS',
       record: c.record,
       putClaimant: o.putClaimant as never,
+      trust: o.trust,
     });
     if (res.status === 'already-exists') {
       existing++;

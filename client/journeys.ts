@@ -11,6 +11,9 @@ import { HwcOffice, HwcStage, HwcWorkCoach, HwcOutcome, HwcEasementUsed } from '
 import { BUSY, eventUpdate, workflowIdFor, type EventRequest, type EventResult } from '../workflows/messages';
 import { hwcJourney } from '../workflows/journey';
 import { workCoachFor } from '../domain/rules';
+import type { Role } from '../domain/schemas';
+import type { TrustedKey } from '../identity/proof';
+import { signEvent, type Credential } from '../identity/signer';
 
 export class InvalidInputError extends Error {}
 
@@ -22,6 +25,8 @@ export interface StartOptions {
   /** Where the JSAPS stub keeps the record for later checks (pre-call, deferral review). */
   putClaimant?: (ref: string, record: ClaimantRecord) => void;
   searchAttributes?: boolean;
+  /** The issuer keys the journey will trust (identity/keys.ts `trusted`): who may sign its events. */
+  trust: TrustedKey[];
 }
 
 export type StartResult = { status: 'started' | 'already-exists'; workflowId: string; claimantRef: string };
@@ -29,6 +34,7 @@ export type StartResult = { status: 'started' | 'already-exists'; workflowId: st
 export async function startJourney(o: StartOptions): Promise<StartResult> {
   const parsed = ClaimantRecord.safeParse(o.record);
   if (!parsed.success) throw new InvalidInputError(describeZodError(parsed.error));
+  if (!o.trust?.length) throw new InvalidInputError('trust: a journey needs at least one trusted signing key');
   const record = parsed.data;
   const workflowId = workflowIdFor(record.claimantRef);
   o.putClaimant?.(record.claimantRef, record);
@@ -44,6 +50,7 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
           record,
           holidays: holidaysForJourney(new Date().toISOString()),
           searchAttributes: o.searchAttributes,
+          trust: o.trust,
         },
       ],
       staticSummary: `HWC journey ${record.claimantRef} · office ${o.office}`,
@@ -69,18 +76,46 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
 
 export class EventRejectedError extends Error {}
 
-/** Sends a person's event as an Update; a rejection carries the validator's reason. */
-export function sendEvent(client: Client, claimantRef: string, event: EventRequest): Promise<EventResult> {
-  return executeEvent(client.workflow.getHandle(workflowIdFor(claimantRef)), event);
+/** Attaches a signed-in person's proof to an event for one journey (identity/signer.ts). */
+export type EventSigner = (workflowId: string, event: EventRequest) => EventRequest | Promise<EventRequest>;
+
+/**
+ * A signer for a credential. `clock` is the signer's idea of now (default: this machine's clock; the
+ * time-skipping test server's clock in tests); `role` picks one of the person's roles for every event.
+ */
+export function signerFor(
+  credential: Credential,
+  o: { clock?: () => number | Promise<number>; role?: Role } = {},
+): EventSigner {
+  return async (workflowId, event) =>
+    signEvent(credential, workflowId, event, { nowMs: o.clock ? await o.clock() : Date.now(), role: o.role });
 }
 
-/** The `event` Update on a journey, sent again while the journey answers "busy". */
-export async function executeEvent(handle: WorkflowHandle, event: EventRequest): Promise<EventResult> {
+/** Sends a person's event as an Update; a rejection carries the validator's reason. */
+export function sendEvent(
+  client: Client,
+  claimantRef: string,
+  event: EventRequest,
+  sign: EventSigner,
+): Promise<EventResult> {
+  return executeEvent(client.workflow.getHandle(workflowIdFor(claimantRef)), event, sign);
+}
+
+/** The `event` Update on a journey, signed once, sent again while the journey answers "busy". */
+export async function executeEvent(
+  handle: WorkflowHandle,
+  event: EventRequest,
+  sign: EventSigner,
+): Promise<EventResult> {
   // Dated here, once: the journey then never depends on its own clock for a person's event.
   if (event.at === undefined) event = { ...event, at: new Date().toISOString() };
+  const signed = await sign(handle.workflowId, event);
+  const nonce = String((signed.proof as { nonce?: unknown } | undefined)?.nonce ?? '');
   for (let attempt = 1; ; attempt++) {
     try {
-      return await handle.executeUpdate(eventUpdate, { args: [event] });
+      // The update id names the signed event: a send repeated after a lost answer gets the first answer.
+      const updateId = nonce ? `event-${nonce}${attempt > 1 ? `-${attempt}` : ''}` : undefined;
+      return await handle.executeUpdate(eventUpdate, { args: [signed], ...(updateId ? { updateId } : {}) });
     } catch (e) {
       if (!(e instanceof WorkflowUpdateFailedError)) throw e;
       const reason = e.cause?.message ?? e.message;

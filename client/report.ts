@@ -4,6 +4,7 @@
 // and starting is idempotent (`hwc-<ref>`, REJECT_DUPLICATE), so a rerun starts nothing twice.
 import type { Client } from '@temporalio/client';
 import { ClaimantRecord } from '../domain/schemas';
+import type { TrustedKey } from '../identity/proof';
 import { startJourney } from './journeys';
 
 /** One row of a report as read from a file or the JSAPS stub, before validation. */
@@ -94,6 +95,8 @@ export interface StartReportOptions {
   rows: ReportRow[];
   /** JSAPS: the stub keeps each valid record for the journey's later checks (pre-call, review). */
   putClaimant?: (ref: string, record: ClaimantRecord) => void;
+  /** The signing keys every journey started will trust (identity/keys.ts). */
+  trust: TrustedKey[];
   /** Starts in flight at once (each is one round trip to the server). */
   concurrency?: number;
   onProgress?: (done: number, total: number, summary: ReportSummary) => void;
@@ -115,6 +118,7 @@ export async function startReport(o: StartReportOptions): Promise<ReportSummary>
         office: o.office ?? record.office,
         record,
         putClaimant: o.putClaimant,
+        trust: o.trust,
       });
       (res.status === 'started' ? summary.started : summary.alreadyRunning).push(res.claimantRef);
       o.onProgress?.(++done, total, summary);

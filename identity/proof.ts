@@ -254,3 +254,28 @@ export function verifyTrustChange(o: {
   if (next.length > 20) return fail('trust.add: a journey trusts at most 20 keys');
   return { ok: true, change: t, trust: next };
 }
+
+/**
+ * The sender a proof names, read without checking it: for a journey's Update handler, which runs only for
+ * events its validator verified (live) or that history records as accepted (replay).
+ */
+export function senderOfProof(
+  event: Record<string, unknown>,
+  rolesForEvent: readonly Role[],
+  office: string,
+): VerifiedSender | null {
+  const p = event.proof as Partial<EventProof> | undefined;
+  const cert = p?.cert;
+  if (!p || !cert || typeof cert.sub !== 'string' || !Array.isArray(cert.roles)) return null;
+  const by = event.by as { role?: Role } | undefined;
+  const role = by?.role ?? rolesForEvent.find((r) => cert.roles!.includes(r));
+  if (!role) return null;
+  return {
+    staffId: cert.sub,
+    role,
+    office,
+    kid: String(cert.iss),
+    nonce: String(p.nonce),
+    expiresAtMs: Date.parse(String(p.exp)),
+  };
+}

@@ -12,7 +12,14 @@ import {
   type StaffIdentity,
   type Trace,
 } from '../domain/schemas';
-import { REPEATING_TIMERS, TIMER_EVENTS, type JourneyInput, type RecordedEffect, type TimerEvent } from './context';
+import {
+  REPEATING_TIMERS,
+  TIMER_EVENTS,
+  type JourneyInput,
+  type RecordedEffect,
+  type RuleFired,
+  type TimerEvent,
+} from './context';
 import { journeyMachine, type MachineEvent, type PersonEvent, type TimerInput } from './journey';
 
 export type JourneySnapshot = SnapshotFrom<typeof journeyMachine>;
@@ -23,6 +30,20 @@ export interface TransitionRecord {
   from: string;
   to: string;
   by: string | null;
+}
+
+/**
+ * One input as the journey applied it: what the decision trail prints. A person's event or a deadline is one
+ * entry; a deadline already due when an input finishes (a zero wait) is an entry of its own, after it.
+ */
+export interface AppliedInput {
+  at: string;
+  input: string;
+  by: StaffIdentity | null;
+  from: string;
+  to: string;
+  rules: RuleFired[];
+  effects: RecordedEffect[];
 }
 
 /** The whole journey: the machine snapshot plus the transition log the trace shows. */
@@ -43,13 +64,33 @@ export function stageOf(snapshot: JourneySnapshot): string {
 
 export const isEnded = (s: JourneyState) => s.snapshot.status === 'done';
 
-export function startJourney(input: JourneyInput): JourneyState {
+export function startJourney(input: JourneyInput, log?: AppliedInput[]): JourneyState {
   const [snapshot] = initialTransition(journeyMachine, input);
   const started: JourneyState = {
     snapshot,
     transitions: [{ at: input.start, event: 'START', from: 'new', to: stageOf(snapshot), by: null }],
   };
-  return drainDueTimers(started);
+  const c = snapshot.context;
+  log?.push({
+    at: input.start,
+    input: 'START',
+    by: null,
+    from: 'new',
+    to: stageOf(snapshot),
+    rules: c.rules,
+    effects: c.effects,
+  });
+  return drainDueTimers(started, log);
+}
+
+/** A journey carried over from an earlier run (continue-as-new): the same snapshot, the same transitions. */
+export function resumeJourney(saved: {
+  value: JourneySnapshot['value'];
+  context: JourneySnapshot['context'];
+  transitions: TransitionRecord[];
+}): JourneyState {
+  const snapshot = journeyMachine.resolveState({ value: saved.value, context: saved.context });
+  return { snapshot, transitions: saved.transitions };
 }
 
 /** Person events the journey accepts in its current state (whatever the payload). */
@@ -115,12 +156,13 @@ export function defaultIdentity(type: JourneyEventType, staffId = 'scenario'): S
   return { staffId, role: ROLES_FOR_EVENT[type][0] };
 }
 
-/** Apply one input at its logical time, then fire any deadline already due (a zero wait). */
-export function step(s: JourneyState, input: MachineEvent): JourneyState {
-  return drainDueTimers(apply(s, input));
+/** Apply one input at its logical time, then fire any deadline already due (a zero wait). `log` collects
+ *  one entry per input applied, for the decision trail. */
+export function step(s: JourneyState, input: MachineEvent, log?: AppliedInput[]): JourneyState {
+  return drainDueTimers(apply(s, input, log), log);
 }
 
-function apply(s: JourneyState, input: MachineEvent): JourneyState {
+function apply(s: JourneyState, input: MachineEvent, log?: AppliedInput[]): JourneyState {
   const from = stageOf(s.snapshot);
   const clocked = journeyMachine.resolveState({
     value: s.snapshot.value,
@@ -129,17 +171,30 @@ function apply(s: JourneyState, input: MachineEvent): JourneyState {
   const [snapshot] = transition(journeyMachine, clocked, input);
   const to = stageOf(snapshot);
   const person = isPersonEvent(input.type);
+  if (log) {
+    const c0 = s.snapshot.context;
+    const c = snapshot.context;
+    log.push({
+      at: input.at,
+      input: input.type,
+      by: person ? ((input as PersonEvent).by ?? null) : null,
+      from,
+      to,
+      rules: c.rules.slice(c0.rules.length),
+      effects: c.effects.slice(c0.effects.length),
+    });
+  }
   if (!person && from === to) return { snapshot, transitions: s.transitions };
   const by = person ? ((input as PersonEvent).by?.staffId ?? null) : null;
   return { snapshot, transitions: [...s.transitions, { at: input.at, event: input.type, from, to, by }] };
 }
 
-function drainDueTimers(s: JourneyState): JourneyState {
+function drainDueTimers(s: JourneyState, log?: AppliedInput[]): JourneyState {
   let state = s;
   for (let guard = 0; guard < 100; guard++) {
     const due = nextTimer(state);
     if (!due || due.at > state.snapshot.context.now) return state;
-    state = apply(state, due);
+    state = apply(state, due, log);
   }
   throw new Error('timers keep firing at the same instant: the machine is looping');
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { StubStore } from '../activities/store';
 import { sendEvent, startJourney } from '../client/journeys';
+import { ephemeralIssuer } from '../identity/ephemeral';
 import { traceViolations } from '../simulator/trace-checks';
 import { AesGcmCodec, loadKeys } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
@@ -185,6 +186,10 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
     process.exit(130);
   });
 
+/** Every event is signed and verified, as in production, with a key only this run holds. */
+const identity = ephemeralIssuer();
+const sign = (wf: string, e: Record<string, unknown> & { type: string }) => identity.sign(wf, e);
+
 async function main() {
   startServer();
   let client = await connect();
@@ -200,6 +205,7 @@ async function main() {
         office: 'LEEDS',
         record: record(ref),
         putClaimant: (r, rec) => store.putClaimant(r, rec),
+        trust: identity.trust,
       }),
     );
     cases.push({ ref, kind: kindOf(i), done: false });
@@ -275,7 +281,7 @@ async function main() {
         const failures = trace.appointments.filter((a) => a.kind === 'HWC' && a.status === 'fta').length;
         const next = nextEvent(c.kind, view.stage, failures, Number(c.ref.slice(3)));
         if (next && view.accepted.includes(next.type as never)) {
-          await sendEvent(client, c.ref, { ...next, by: coach });
+          await sendEvent(client, c.ref, { ...next, by: coach }, sign);
           progressed++;
         }
       } catch (e) {

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { executeEvent } from '../client/journeys';
+import { executeEvent, type EventSigner } from '../client/journeys';
+import { ephemeralIssuer } from '../identity/ephemeral';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -31,6 +32,7 @@ export class TemporalEngine implements Engine {
     private readonly handle: WorkflowHandle<typeof hwcJourney>,
     private readonly offsetMs: number,
     start: string,
+    private readonly sign: EventSigner,
   ) {
     this.clock = start;
   }
@@ -53,7 +55,7 @@ export class TemporalEngine implements Engine {
   }
 
   async deliver(event: JourneyEvent & { at: string }): Promise<void> {
-    await executeEvent(this.handle, event);
+    await executeEvent(this.handle, event, this.sign);
     await this.settled();
   }
 
@@ -97,6 +99,8 @@ export class TemporalSimulator {
   }
 
   private runs = 0;
+  /** Every event is signed, and every journey verifies it, exactly as in production (identity/ephemeral.ts). */
+  private readonly identity = ephemeralIssuer();
 
   async run(scenario: Scenario): Promise<Trace> {
     return (await this.execute(scenario, false)).trace;
@@ -125,10 +129,13 @@ export class TemporalSimulator {
           start: scenario.start,
           clockOffsetMs: offsetMs,
           searchAttributes: false,
+          trust: this.identity.trust,
         },
       ],
     });
-    const engine = new TemporalEngine(this.env, handle, offsetMs, scenario.start);
+    const sign: EventSigner = async (workflowId, event) =>
+      this.identity.sign(workflowId, event, { nowMs: await this.env.currentTimeMs() });
+    const engine = new TemporalEngine(this.env, handle, offsetMs, scenario.start, sign);
     try {
       const trace = await runScenario(scenario, engine);
       // Fetched before the terminate below: the history ends where the journey did (no termination event).

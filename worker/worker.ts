@@ -10,6 +10,7 @@ import {
 import { createActivities } from '../activities';
 import { createReportActivities } from '../activities/report';
 import type { StubStore } from '../activities/store';
+import type { TrustedKey } from '../identity/proof';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -43,6 +44,8 @@ export interface HwcWorkerOptions {
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   identity?: string;
+  /** Signing keys for journeys this worker starts (the weekly-report schedule): the deployment's public keys. */
+  trust?: TrustedKey[];
 }
 
 export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
@@ -53,7 +56,7 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     workflowBundle: await workflowBundle(),
     activities: {
       ...createActivities({ store: o.store, latencyMs: o.stubLatencyMs }),
-      ...createReportActivities({ store: o.store }),
+      ...createReportActivities({ store: o.store, trust: o.trust }),
     },
     ...(o.identity ? { identity: o.identity } : {}),
     ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),

@@ -2,7 +2,8 @@
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { JourneyEventType, Trace } from '../domain/schemas';
 import type { RuleFired, RecordedEffect } from '../machines/context';
-import type { TransitionRecord } from '../machines/step';
+import type { TrustedKey } from '../identity/proof';
+import type { JourneySnapshot, TransitionRecord } from '../machines/step';
 
 export const TASK_QUEUE = 'hwc';
 /** The start of an Update rejection that only asks the client to send the event again. */
@@ -21,9 +22,30 @@ export interface JourneyWorkflowInput {
   clockOffsetMs?: number;
   /** Upsert the Hwc* search attributes (off where the server has none registered). */
   searchAttributes?: boolean;
+  /** Issuer keys whose session certificates this journey accepts (identity/); rotated by the `trust` Update.
+   *  A journey started without any refuses every person's event. */
+  trust?: TrustedKey[];
+  /** Continue-as-new after this many history events (default 10,000): a flood of Signals cannot kill it. */
+  maxHistoryEvents?: number;
+  /** Set by the journey itself when it continues as new: where the previous run stopped. */
+  resume?: ResumedJourney;
 }
 
-/** A person's event as sent by a client: validated by the Update's validator, never trusted. */
+/** Everything a journey carries into its next run (continue-as-new). */
+export interface ResumedJourney {
+  value: JourneySnapshot['value'];
+  context: JourneySnapshot['context'];
+  transitions: TransitionRecord[];
+  /** Effects already performed (their activities completed). */
+  performed: number;
+  /** Nonces of proofs already used, with when each proof expires (ms): replays stay refused across runs. */
+  nonces: [string, number][];
+  /** How many runs came before this one. */
+  run: number;
+}
+
+/** A person's event as sent by a client: validated by the Update's validator, never trusted. It carries a
+ *  `proof` (identity/proof.ts) made by the part of hwc that signed the person in. */
 export type EventRequest = Record<string, unknown> & { type: string };
 
 export interface EventResult {
@@ -35,6 +57,8 @@ export interface EventResult {
 export interface JourneyView {
   /** Business time according to the workflow's clock. */
   now: string;
+  /** The workflow's own time (ms, without the simulator's offset): what proofs' freshness is checked against. */
+  workflowTimeMs: number;
   /** Logical time of the last input the journey handled. */
   clock: string;
   stage: string;
@@ -54,7 +78,10 @@ export interface DecisionLog {
 }
 
 export const eventUpdate = defineUpdate<EventResult, [EventRequest]>('event');
+/** Journeys recorded before event proofs also took events as this Signal; new journeys ignore it. */
 export const eventSignal = defineSignal<[EventRequest]>('eventSignal');
+/** A signed change of the keys the journey trusts (identity/proof.ts `TrustChange`). */
+export const trustUpdate = defineUpdate<{ trusted: string[] }, [unknown]>('trust');
 export const journeyQuery = defineQuery<Trace>('journey');
 export const viewQuery = defineQuery<JourneyView>('view');
 export const decisionsQuery = defineQuery<DecisionLog>('decisions');
@@ -64,7 +91,9 @@ export const decisionsQuery = defineQuery<DecisionLog>('decisions');
 export interface DecisionEntry {
   at: string;
   input: string;
-  by: { staffId: string; role: string } | null;
+  by: { staffId: string; role: string; office?: string; kid?: string } | null;
+  /** For a person's event: its proof, verified again while replaying (`hwc audit`); live runs leave it out. */
+  proof?: 'verified' | 'unsigned' | { failed: string };
   from: string;
   to: string;
   rules: string[];

@@ -14,6 +14,13 @@ import { startCodecServer } from '../../worker/codec-server';
 import { codecKeys } from '../../worker/data-converter';
 import { config, staffDirectory } from '../context';
 import { seedDemo } from '../demo';
+import { DEMO_STAFF, ensureDemoStaff } from '../demo-staff';
+import { identityKeyPath, requireStaffDirectory, staffFilePath } from '../identity';
+import { signerFor } from '../../client/journeys';
+import { findStaff } from '../../domain/staff';
+import { ensureDevIdentityKeys, type IdentityKeys } from '../../identity/keys';
+import { issueCredential } from '../../identity/signer';
+import type { HwcConfig } from '../../worker/config';
 import { CliError } from '../errors';
 import { assertPortFree } from '../ports';
 
@@ -24,6 +31,7 @@ export interface DevOptions {
 }
 
 export async function dev(opts: DevOptions) {
+  const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
   const cfg = config();
   staffDirectory(cfg); // a malformed staff file stops the start, not the first event
   const port = opts.port ? Number(opts.port) : cfg.devPort;
@@ -40,8 +48,10 @@ export async function dev(opts: DevOptions) {
   }
   const binary = resolveTemporalCli();
   mkdirSync(cfg.dataDir, { recursive: true });
+  // hwc dev is the one command that creates keys: an identity key for one machine and, with --demo, demo staff.
+  const identity = devIdentity(cfg, log);
+  if (opts.demo) await demoStaff(cfg, log);
   installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'WARN');
-  const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
   // Payloads are encrypted; the Web UI decrypts them through the local codec server.
   const codec = cfg.encryption ? new AesGcmCodec(codecKeys({ ...cfg, codecKeyFileIsDefault: true })) : null;
@@ -80,6 +90,7 @@ export async function dev(opts: DevOptions) {
     store,
     stubLatencyMs: cfg.stubLatencyMs,
     dataConverter,
+    trust: identity.trusted,
     maxCachedWorkflows: cfg.maxCachedWorkflows,
     maxConcurrentActivities: cfg.maxConcurrentActivities,
     maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
@@ -95,6 +106,8 @@ export async function dev(opts: DevOptions) {
       taskQueue: cfg.taskQueue,
       putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never,
       log,
+      trust: identity.trusted,
+      signerFor: demoSigner(cfg, identity),
     }).catch((e) => log(`demo seeding failed: ${(e as Error).message}`));
   }
   // The SDK runtime turns SIGINT/SIGTERM into a graceful worker shutdown; then the server goes.
@@ -116,4 +129,35 @@ export function register(program: Command) {
     .option('--port <port>', 'Temporal gRPC port (default HWC_DEV_PORT or 7233)')
     .option('--ui-port <port>', 'Web UI port (default HWC_UI_PORT or 8233)')
     .action(dev);
+}
+
+function devIdentity(cfg: HwcConfig, log: (line: string) => void): IdentityKeys {
+  const path = identityKeyPath(cfg);
+  const keys = ensureDevIdentityKeys(path);
+  if (keys.created) log(`created an identity key for this machine: ${path} (keep it private; other hosts need it too)`);
+  return keys;
+}
+
+async function demoStaff(cfg: HwcConfig, log: (line: string) => void) {
+  const path = staffFilePath(cfg);
+  const made = await ensureDemoStaff(path).catch((e: Error) => {
+    throw new CliError(e.message, 2);
+  });
+  if (!made.created) return;
+  log(`created demo staff in ${path}: ${DEMO_STAFF.map((s) => `${s.staffId} (${s.roles.join('+')})`).join(', ')}`);
+  log(
+    made.generatedPassword
+      ? `demo staff password: ${made.generatedPassword} (set HWC_DEMO_PASSWORD to choose one)`
+      : 'demo staff password: the value of HWC_DEMO_PASSWORD',
+  );
+}
+
+/** The demo caseload is recorded by demo staff, signed in by hwc dev itself with the machine's issuer key. */
+function demoSigner(cfg: HwcConfig, keys: IdentityKeys) {
+  const dir = requireStaffDirectory(cfg);
+  return (staffId: string) => {
+    const member = findStaff(dir, staffId);
+    if (!member || !keys.issuer) throw new CliError(`demo: ${staffId} is not in the staff directory`, 2);
+    return signerFor(issueCredential(keys.issuer, member, { lifetimeMs: 60 * 60_000 }));
+  };
 }

@@ -1,16 +1,16 @@
-// `hwc event <claimantRef> <TYPE> [--field value …] [--json '{…}'] --as <staffId>:<role>`: a person's event,
-// sent as the journey's `event` Update. The workflow's validator decides (schema, role, accepted now, times):
+// `hwc event <claimantRef> <TYPE> [--field value …] [--json '{…}']`: a person's event, signed for the person
+// signed in with `hwc login` and sent as the journey's `event` Update. The workflow's validator decides (schema, role, accepted now, times):
 // a rejection changes nothing and its reason is printed on stderr (exit 2).
 import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { EventRejectedError, sendEvent } from '../../client/journeys';
 import { noJourney } from '../../client/cases';
-import { StaffError, authorise } from '../../domain/staff';
-import { ClaimantRef, EVENT_TYPES, StaffIdentity, describeZodError } from '../../domain/schemas';
+import { ClaimantRef, EVENT_TYPES, ROLES, Role } from '../../domain/schemas';
 import { waitingFor } from '../../machines/describe';
 import type { EventRequest } from '../../workflows/messages';
 import { CATEGORIES_HELP, eventsHelp, readFieldValue } from '../event-fields';
-import { client, staffDirectory } from '../context';
+import { client } from '../context';
+import { signedInSigner } from '../identity';
 import { badInput, CliError } from '../errors';
 import { jsonProblem } from '../files';
 
@@ -30,31 +30,19 @@ export function parseFieldArgs(type: string, args: string[]): Record<string, unk
     else if (i + 1 < args.length && !args[i + 1].startsWith('--')) raw = args[++i];
     else raw = 'true'; // a bare flag: --contacted
     if (name === 'type' || name === 'by')
-      throw badInput(`--${name}: set by the command (${name === 'by' ? 'use --as' : 'the TYPE argument'})`);
+      throw badInput(
+        `--${name}: set by the command (${name === 'by' ? 'the signed-in person, see hwc login' : 'the TYPE argument'})`,
+      );
     fields[name] = readFieldValue(type, name, raw);
   }
   return fields;
-}
-
-export function parseAs(as: string | undefined) {
-  if (!as)
-    throw badInput(
-      '--as <staffId>:<role> is required: who records the event (roles: sds, work_coach, team_leader, decision_maker)',
-    );
-  const [staffId, role, ...rest] = as.split(':');
-  const parsed = StaffIdentity.safeParse({ staffId, role });
-  if (rest.length || !parsed.success)
-    throw badInput(
-      `--as: "${as}" must be <staffId>:<role>${parsed.success ? '' : ` (${describeZodError(parsed.error)})`}`,
-    );
-  return parsed.data;
 }
 
 export async function event(
   claimantRef: string,
   type: string,
   fieldArgs: string[],
-  opts: { as?: string; json?: string },
+  opts: { as?: string; json?: string; role?: string },
 ) {
   // The reason, not the value: a NINO or a name typed by mistake is not echoed back.
   const ref = ClaimantRef.safeParse(claimantRef);
@@ -62,16 +50,13 @@ export async function event(
     throw badInput(`claimantRef: not a claimant reference: ${ref.error.issues.map((i) => i.message).join('; ')}`);
   if (!(EVENT_TYPES as readonly string[]).includes(type))
     throw badInput(`TYPE: unknown event type "${type}"; known types: ${EVENT_TYPES.join(', ')}`);
-  const by = parseAs(opts.as);
-  const staff = staffDirectory();
-  if (staff) {
-    try {
-      authorise(staff, by);
-    } catch (e) {
-      if (e instanceof StaffError) throw badInput(`--as: ${e.message}`);
-      throw e;
-    }
-  }
+  if (opts.as !== undefined)
+    throw badInput(
+      '--as: no longer accepted: hwc event acts for the signed-in person (run hwc login; hwc whoami shows who)',
+    );
+  const role = opts.role === undefined ? undefined : Role.safeParse(opts.role);
+  if (role && !role.success) throw badInput(`--role: one of ${ROLES.join(', ')}`);
+  const { signer, session } = signedInSigner(role?.data);
   let fromJson: Record<string, unknown> = {};
   if (opts.json !== undefined) {
     try {
@@ -82,12 +67,12 @@ export async function event(
     if (!fromJson || typeof fromJson !== 'object' || Array.isArray(fromJson))
       throw badInput('--json: must be a JSON object of fields');
   }
-  const request: EventRequest = { ...fromJson, ...parseFieldArgs(type, fieldArgs), type, by };
+  const request: EventRequest = { ...fromJson, ...parseFieldArgs(type, fieldArgs), type };
   const c = await client();
   try {
-    const result = await sendEvent(c, claimantRef, request);
+    const result = await sendEvent(c, claimantRef, request, signer);
     process.stdout.write(
-      `${claimantRef}: ${type} accepted; stage now ${result.stage}` +
+      `${claimantRef}: ${type} accepted from ${session.staffId}; stage now ${result.stage}` +
         (result.outcome ? ` (outcome ${result.outcome})` : ` — waiting for ${waitingFor(result.stage)}`) +
         '\n',
     );
@@ -120,19 +105,17 @@ export function register(program: Command) {
     .argument('<claimantRef>', 'the claimant reference')
     .argument('<TYPE>', 'event type, e.g. BOOKING_CALL')
     .argument('[fields...]', 'fields as --name value (true/false, numbers and JSON arrays/objects are read as such)')
-    .option(
-      '--as <staffId:role>',
-      'who records it, e.g. WC-01:work_coach (roles: sds, work_coach, team_leader, decision_maker)',
-    )
+    .option('--role <role>', 'which of your roles records it, when you hold several (default: the first that may)')
+    .option('--as <staffId:role>', 'no longer accepted: the event is signed for the person signed in with hwc login')
     .option('--json <object>', 'fields as one JSON object (--name value pairs override it)')
     .allowUnknownOption()
     .addHelpText(
       'after',
       `
 Examples:
-  hwc event C-1001 BOOKING_CALL --contacted true --slot 2026-02-10T10:00:00Z --as SDS-7:sds
-  hwc event C-1001 FTA_CALL --contacted true --good-cause false --will-rebook true --as WC-01:work_coach
-  hwc event C-1001 CONVERSATION_COMPLETED --my-values completed --actions '[{"what":"Job club","where":"Library","when":"Mondays"}]' --as WC-01:work_coach
+  hwc event C-1001 BOOKING_CALL --contacted true --slot 2026-02-10T10:00:00Z
+  hwc event C-1001 FTA_CALL --contacted true --good-cause false --will-rebook true
+  hwc event C-1001 CONVERSATION_COMPLETED --my-values completed --actions '[{"what":"Job club","where":"Library","when":"Mondays"}]'
 
 Exit codes: 0 accepted; 2 rejected (the reason is printed: field, role, or not accepted in this stage),
 unknown claimant or bad arguments; 1 anything else. hwc show <ref> lists the events a case accepts now.

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { reportId, startReport, validateReport, type RejectedRow, type ReportSummary } from '../../client/report';
 import { client, config, store } from '../context';
+import { trustedKeys } from '../identity';
 import { ClaimantRef } from '../../domain/schemas';
 import { badInput, CliError } from '../errors';
 import { CSV_HELP, readReportFile } from '../report-file';
@@ -82,6 +83,7 @@ export async function report(file: string, opts: ReportOptions) {
       }
       return;
     }
+    const trust = trustedKeys(cfg); // before connecting: a start needs the keys the journeys will trust
     const c = await client(cfg);
     const concurrency = opts.concurrency ? Number(opts.concurrency) : 8;
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
@@ -91,6 +93,7 @@ export async function report(file: string, opts: ReportOptions) {
       client: c,
       taskQueue: cfg.taskQueue,
       office,
+      trust,
       rows: parsed.rows,
       putClaimant: (ref, record) => stubs.putClaimant(ref, record),
       concurrency,

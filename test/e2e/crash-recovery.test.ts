@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
 import { sendEvent, startJourney } from '../../client/journeys';
+import { ephemeralIssuer } from '../../identity/ephemeral';
 import { devServerExecutable } from '../../worker/binaries';
 import { PROJECT_ROOT } from '../../worker/config';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -93,6 +94,8 @@ describe('worker killed mid-activity', () => {
     const db = join(dir, 'stubs.sqlite');
     const store = new StubStore(db);
     const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
+    const identity = ephemeralIssuer();
+    const sign = (wf: string, e: Record<string, unknown> & { type: string }) => identity.sign(wf, e);
     let worker = startWorkerProcess(taskQueue, db);
     const refs = Array.from({ length: JOURNEYS }, (_, i) => `E2E-${process.pid}-${i}`);
     const slot = new Date(Date.now() + 20_000).toISOString();
@@ -105,11 +108,12 @@ describe('worker killed mid-activity', () => {
           office: 'LEEDS',
           record: record(ref),
           putClaimant: (r, rec) => store.putClaimant(r, rec),
+          trust: identity.trust,
         });
       await Promise.all(
         refs.map(async (ref) => {
-          await sendEvent(env.client, ref, { type: 'BOOKING_CALL', contacted: true, slot, by: coach });
-          await sendEvent(env.client, ref, { type: 'PRE_CALL', result: 'confirmed', by: coach });
+          await sendEvent(env.client, ref, { type: 'BOOKING_CALL', contacted: true, slot, by: coach }, sign);
+          await sendEvent(env.client, ref, { type: 'PRE_CALL', result: 'confirmed', by: coach }, sign);
         }),
       );
 
@@ -126,13 +130,18 @@ describe('worker killed mid-activity', () => {
             const d = await env.client.workflow.getHandle(workflowIdFor(ref)).describe();
             return d.typedSearchAttributes.get(HWC_SEARCH_ATTRIBUTES[0]) === 'awaitingAttendance';
           });
-          await sendEvent(env.client, ref, { type: 'ATTENDED', by: coach });
-          await sendEvent(env.client, ref, {
-            type: 'CONVERSATION_COMPLETED',
-            by: coach,
-            myValues: 'completed',
-            actions: [{ what: 'Join the job club', where: 'Library', when: 'Mondays' }],
-          });
+          await sendEvent(env.client, ref, { type: 'ATTENDED', by: coach }, sign);
+          await sendEvent(
+            env.client,
+            ref,
+            {
+              type: 'CONVERSATION_COMPLETED',
+              by: coach,
+              myValues: 'completed',
+              actions: [{ what: 'Join the job club', where: 'Library', when: 'Mondays' }],
+            },
+            sign,
+          );
         }
         const traces = await Promise.all(refs.map((ref) => env.client.workflow.getHandle(workflowIdFor(ref)).result()));
 

@@ -6,12 +6,21 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
 import { holidaysForJourney } from '../../domain/bank-holidays';
 import { hwcJourney } from '../../workflows/journey';
+import { ephemeralIssuer } from '../../identity/ephemeral';
+import type { EventSigner } from '../../client/journeys';
 import { testServerExecutable } from '../../worker/binaries';
 import { createHwcWorker } from '../../worker/worker';
 
 export async function timeSkippingEnv() {
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
 }
+
+/** The issuer every journey of a test file trusts; events are signed at the test server's clock. */
+export const testIdentity = ephemeralIssuer();
+export const signerAt =
+  (env: TestWorkflowEnvironment): EventSigner =>
+  async (workflowId, event) =>
+    testIdentity.sign(workflowId, event, { nowMs: await env.currentTimeMs() });
 
 let counter = 0;
 export const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
@@ -68,6 +77,7 @@ export async function startJourneyAt(env: TestWorkflowEnvironment, taskQueue: st
         start: START,
         clockOffsetMs: offset,
         searchAttributes: false,
+        trust: testIdentity.trust,
       },
     ],
   });

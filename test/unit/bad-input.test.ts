@@ -16,6 +16,7 @@ import { simulate } from '../../cli/commands/simulate';
 import { CliError } from '../../cli/errors';
 import { readReportFile } from '../../cli/report-file';
 import { Scenario } from '../../domain/schemas';
+import { ephemeralIssuer } from '../../identity/ephemeral';
 import { stageOf, step, validateEvent, type JourneyState } from '../../machines/step';
 import { PureEngine } from '../../simulator/pure-engine';
 import { PROJECT_ROOT } from '../../worker/config';
@@ -87,6 +88,8 @@ const tmpFile = (name: string, text: string) => {
 
 // ---------------------------------------------------------------------------------------------
 
+const testIdentity = ephemeralIssuer();
+
 describe('claimant records (B1): refused by scenario loading and by the weekly report', () => {
   const cases = jsonl<RecordCase>('claimant-records.jsonl');
 
@@ -117,6 +120,7 @@ describe('claimant records (B1): refused by scenario loading and by the weekly r
     const summary = await startReport({
       client: { workflow: { start: async (...a: unknown[]) => started.push(a) } } as never,
       taskQueue: 'hwc-test',
+      trust: testIdentity.trust,
       rows,
       putClaimant: (ref, r) => stored.push([ref, r]),
     });
@@ -285,7 +289,12 @@ describe('weekly reports: bad rows rejected with the field named, bad files refu
     // Only the valid rows start.
     const started: string[] = [];
     const parsed = readReportFile(path);
-    const summary = await startReport({ client: fakeClient(started), taskQueue: 'hwc-test', rows: parsed.rows });
+    const summary = await startReport({
+      client: fakeClient(started),
+      taskQueue: 'hwc-test',
+      trust: testIdentity.trust,
+      rows: parsed.rows,
+    });
     expect(started).toHaveLength(c.started);
     expect(summary.rejected).toHaveLength(rows.length - c.started);
   });
@@ -320,7 +329,12 @@ describe('weekly reports: bad rows rejected with the field named, bad files refu
         line,
       ).toEqual([]);
     const started: string[] = [];
-    await startReport({ client: fakeClient(started), taskQueue: 'hwc-test', rows: parsed.rows });
+    await startReport({
+      client: fakeClient(started),
+      taskQueue: 'hwc-test',
+      trust: testIdentity.trust,
+      rows: parsed.rows,
+    });
     expect(started).toEqual([]);
   });
 

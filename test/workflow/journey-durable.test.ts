@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { executeEvent } from '../../client/journeys';
-import { START, coach, startJourneyAt, startWorker, timeSkippingEnv } from '../helpers/temporal';
+import { START, coach, signerAt, startJourneyAt, startWorker, timeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let w: Awaited<ReturnType<typeof startWorker>>;
@@ -26,17 +26,21 @@ describe('journey workflow over weeks', () => {
         const ms = Date.parse(iso) - ((await env.currentTimeMs()) + offset);
         if (ms > 0) await env.sleep(ms);
       };
-      await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach, at: START });
+      await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach, at: START }, signerAt(env));
       // No pre-call recorded and no attendance: the journey moves on at the HWC time and escalates.
       await sleepUntil('2026-02-04T18:00:00.000Z');
-      await executeEvent(handle, { type: 'ATTENDED', by: coach, at: '2026-02-04T18:00:00.000Z' });
-      await executeEvent(handle, {
-        type: 'CONVERSATION_COMPLETED',
-        by: coach,
-        at: '2026-02-04T18:00:00.000Z',
-        myValues: 'declined',
-        actions: [{ what: 'Try the library job club', where: 'Library', when: 'Fridays' }],
-      });
+      await executeEvent(handle, { type: 'ATTENDED', by: coach, at: '2026-02-04T18:00:00.000Z' }, signerAt(env));
+      await executeEvent(
+        handle,
+        {
+          type: 'CONVERSATION_COMPLETED',
+          by: coach,
+          at: '2026-02-04T18:00:00.000Z',
+          myValues: 'declined',
+          actions: [{ what: 'Try the library job club', where: 'Library', when: 'Fridays' }],
+        },
+        signerAt(env),
+      );
 
       const trace = await handle.result();
 
