@@ -75,15 +75,13 @@ export function openSqlite(path: string): Db {
     },
     async migrate(name, statements) {
       await idle();
-      const done = db.prepare(`SELECT 1 FROM hwc_migrations WHERE name = ?`).get(name);
-      if (done) return;
+      // IMMEDIATE: the write lock is taken before the check, so two processes starting at once on one
+      // file cannot both find the migration missing.
       db.transaction(() => {
+        if (db.prepare(`SELECT 1 FROM hwc_migrations WHERE name = ?`).get(name)) return;
         for (const s of statements) db.exec(s);
-        db.prepare(`INSERT OR IGNORE INTO hwc_migrations (name, applied_at) VALUES (?, ?)`).run(
-          name,
-          new Date().toISOString(),
-        );
-      })();
+        db.prepare(`INSERT INTO hwc_migrations (name, applied_at) VALUES (?, ?)`).run(name, new Date().toISOString());
+      }).immediate();
     },
     async close() {
       await idle();
