@@ -118,7 +118,7 @@ export interface SeedOptions {
   taskQueue: string;
   office?: string;
   prefix?: string;
-  putClaimant?: (ref: string, record: never) => void;
+  putClaimant?: (ref: string, record: never) => void | Promise<void>;
   log?: (line: string) => void;
 }
 

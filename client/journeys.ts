@@ -20,7 +20,7 @@ export interface StartOptions {
   office: string;
   record: ClaimantRecordInput | unknown;
   /** Where the JSAPS stub keeps the record for later checks (pre-call, deferral review). */
-  putClaimant?: (ref: string, record: ClaimantRecord) => void;
+  putClaimant?: (ref: string, record: ClaimantRecord) => void | Promise<void>;
   searchAttributes?: boolean;
 }
 
@@ -31,7 +31,7 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
   if (!parsed.success) throw new InvalidInputError(describeZodError(parsed.error));
   const record = parsed.data;
   const workflowId = workflowIdFor(record.claimantRef);
-  o.putClaimant?.(record.claimantRef, record);
+  await o.putClaimant?.(record.claimantRef, record);
   try {
     await o.client.workflow.start(hwcJourney, {
       taskQueue: o.taskQueue,

@@ -93,7 +93,7 @@ export interface StartReportOptions {
   office?: string | null;
   rows: ReportRow[];
   /** JSAPS: the stub keeps each valid record for the journey's later checks (pre-call, review). */
-  putClaimant?: (ref: string, record: ClaimantRecord) => void;
+  putClaimant?: (ref: string, record: ClaimantRecord) => void | Promise<void>;
   /** Starts in flight at once (each is one round trip to the server). */
   concurrency?: number;
   onProgress?: (done: number, total: number, summary: ReportSummary) => void;

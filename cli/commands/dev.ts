@@ -44,7 +44,11 @@ export async function dev(opts: DevOptions) {
   const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
   // Payloads are encrypted; the Web UI decrypts them through the local codec server.
-  const codec = cfg.encryption ? new AesGcmCodec(codecKeys({ ...cfg, codecKeyFileIsDefault: true })) : null;
+  const keys = cfg.encryption ? codecKeys({ ...cfg, codecKeyFileIsDefault: true }) : null;
+  const codec = keys ? new AesGcmCodec(keys) : null;
+  const store = await StubStore.open(cfg.dbPath, { keys }).catch((e: Error) => {
+    throw new CliError(e.message);
+  });
   const codecServer = codec
     ? await startCodecServer(codec, codecPort, [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`])
     : null;
@@ -72,7 +76,6 @@ export async function dev(opts: DevOptions) {
       `the Temporal dev server (${binary.path ?? 'SDK download'}) did not start (${why}): run \`bash scripts/setup.sh\`, or point HWC_TEMPORAL_CLI at a working temporal binary`,
     );
   }
-  const store = new StubStore(cfg.dbPath);
   const worker = await createHwcWorker({
     connection: env.nativeConnection,
     namespace: cfg.namespace,
@@ -93,7 +96,7 @@ export async function dev(opts: DevOptions) {
     seedDemo({
       client: env.client,
       taskQueue: cfg.taskQueue,
-      putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never,
+      putClaimant: (ref: string, r: unknown) => store.putClaimant(ref, r),
       log,
     }).catch((e) => log(`demo seeding failed: ${(e as Error).message}`));
   }
@@ -102,7 +105,7 @@ export async function dev(opts: DevOptions) {
   log('worker stopped; stopping the dev server …');
   await env.teardown();
   codecServer?.close();
-  store.close();
+  await store.close();
   log('stopped');
   // Requests still in flight (demo seeding) must not outlive the server they talk to.
   process.exit(0);

@@ -21,9 +21,11 @@ export function describeRow(r: OutboxRow): string {
 export async function outbox(opts: { claimant?: string; json?: boolean; system?: string }) {
   if (opts.system !== undefined && !['lms', 'comms', 'jsaps'].includes(opts.system))
     throw badInput('--system: lms, comms or jsaps');
-  const stubs = store(config());
-  const rows = stubs.outbox({ claimantRef: opts.claimant }).filter((r) => !opts.system || r.system === opts.system);
-  stubs.close();
+  const stubs = await store(config());
+  const rows = (await stubs.outbox({ claimantRef: opts.claimant })).filter(
+    (r) => !opts.system || r.system === opts.system,
+  );
+  await stubs.close();
   if (opts.json) return void process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   if (!rows.length)
     return void process.stdout.write(opts.claimant ? `nothing recorded for ${opts.claimant}\n` : 'nothing recorded\n');

@@ -15,6 +15,7 @@ export function register(program: Command) {
       const cfg = config();
       staffDirectory(cfg); // a malformed staff file stops the start, not the first event
       installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'INFO');
+      const stubs = await store(cfg);
       const connection = await connectWorker(cfg).catch((e) => {
         throw e instanceof UnreachableError ? new CliError(e.message) : e;
       });
@@ -22,7 +23,7 @@ export function register(program: Command) {
         connection,
         namespace: cfg.namespace,
         taskQueue: cfg.taskQueue,
-        store: store(cfg),
+        store: stubs,
         stubLatencyMs: cfg.stubLatencyMs,
         dataConverter: dataConverterFor(cfg),
         maxCachedWorkflows: cfg.maxCachedWorkflows,
@@ -32,5 +33,6 @@ export function register(program: Command) {
       process.stderr.write(`hwc worker: polling ${cfg.taskQueue} on ${cfg.address}/${cfg.namespace}\n`);
       await worker.run();
       await connection.close();
+      await stubs.close();
     });
 }

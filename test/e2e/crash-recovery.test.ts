@@ -91,7 +91,7 @@ describe('worker killed mid-activity', () => {
   it('every journey completes with each letter sent exactly once', async () => {
     const taskQueue = uniqueId('e2e');
     const db = join(dir, 'stubs.sqlite');
-    const store = new StubStore(db);
+    const store = await StubStore.open(db);
     const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
     let worker = startWorkerProcess(taskQueue, db);
     const refs = Array.from({ length: JOURNEYS }, (_, i) => `E2E-${process.pid}-${i}`);
@@ -114,10 +114,10 @@ describe('worker killed mid-activity', () => {
       );
 
       // Kill while the stubs are still being written to (150 ms per call, several effects per journey).
-      await until('activity work to begin', () => store.outbox().length > 0);
+      await until('activity work to begin', async () => (await store.outbox()).length > 0);
       worker.kill('SIGKILL');
       await new Promise((r) => worker.once('exit', r));
-      const atKill = store.outbox().length;
+      const atKill = (await store.outbox()).length;
       worker = startWorkerProcess(taskQueue, db);
       try {
         await until('the HWC time', () => Date.now() > Date.parse(slot) + 1500, 60_000);
@@ -139,8 +139,7 @@ describe('worker killed mid-activity', () => {
         expect(atKill).toBeLessThan(JOURNEYS * 6);
         for (const [i, trace] of traces.entries()) {
           expect(trace.outcome).toBe('HWC_COMPLETED');
-          const sent = store
-            .outbox({ workflowId: workflowIdFor(refs[i]) })
+          const sent = (await store.outbox({ workflowId: workflowIdFor(refs[i]) }))
             .filter((r) => r.kind === 'comms.letter' || r.kind === 'comms.notify')
             .map((r) => r.details.letter ?? r.details.notification);
           expect(sent).toEqual(['ESAHWC1', 'REMINDER_SMS', 'ESAHWC4']);
