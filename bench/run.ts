@@ -23,7 +23,7 @@ import { holidaysForJourney } from '../domain/bank-holidays';
 import { addWorkingDays, atLocal, localDate } from '../domain/calendar';
 import { workCoachFor } from '../domain/rules';
 import { ClaimantRecord } from '../domain/schemas';
-import { AesGcmCodec, loadKeys } from '../worker/codec';
+import { AesGcmCodec, createKeyFile, loadKeys } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
 import { PROJECT_ROOT } from '../worker/config';
 import {
@@ -123,7 +123,7 @@ const budgetLeft = () => (T0 + S.budgetMinutes * 60_000 - Date.now()) / 1000;
 // ——— processes ——————————————————————————————————————————————————————————————————————————————————
 const dir = mkdtempSync(join(tmpdir(), 'hwc-bench-'));
 const keyFile = join(dir, 'codec-keys.json');
-const codecKeysOfRun = loadKeys(keyFile, true);
+const codecKeysOfRun = createKeyFile(keyFile);
 const codec = new AesGcmCodec(codecKeysOfRun);
 const dbPath = join(dir, 'stubs.sqlite');
 const temporalDb = join(dir, 'temporal.sqlite');

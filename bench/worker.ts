@@ -20,7 +20,7 @@ const baselinesQueue = process.env.BENCH_BASELINES_QUEUE ?? 'hwc-bench-baselines
 installRuntime('WARN');
 const connection = await connectWorker(cfg);
 const store = await StubStore.open(cfg.dbPath, { keys: cfg.encryption ? codecKeys(cfg) : null });
-const dataConverter = dataConverterFor(cfg);
+const dataConverter = dataConverterFor(cfg, 'worker');
 
 const hwc = await createHwcWorker({
   connection,

@@ -24,6 +24,7 @@ export async function client(cfg: HwcConfig = config()): Promise<Client> {
     return await connectClient(cfg);
   } catch (e) {
     if (e instanceof UnreachableError) throw new CliError(e.message, 1);
+    if (e instanceof KeyError) throw new CliError(e.message, 2);
     throw e;
   }
 }

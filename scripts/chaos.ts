@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { StubStore } from '../activities/store';
 import { sendEvent, startJourney } from '../client/journeys';
 import { traceViolations } from '../simulator/trace-checks';
-import { AesGcmCodec, loadKeys } from '../worker/codec';
+import { AesGcmCodec, createKeyFile, loadKeys } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
 import { PROJECT_ROOT } from '../worker/config';
 import { decisionsQuery, journeyQuery, viewQuery, workflowIdFor } from '../workflows/messages';
@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'hwc-chaos-'));
 const keyFile = join(dir, 'codec-keys.json');
-const keys = loadKeys(keyFile, true);
+const keys = createKeyFile(keyFile);
 const codec = new AesGcmCodec(keys);
 const db = join(dir, 'stubs.sqlite');
 const store = await StubStore.open(db, { keys });

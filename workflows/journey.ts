@@ -30,6 +30,7 @@ import {
   type EventRequest,
   type JourneyWorkflowInput,
 } from './messages';
+import { UNENCRYPTED_REFUSAL, isUnencryptedMarker } from '../domain/unencrypted';
 import { HwcEasementUsed, HwcNextDeadline, HwcOffice, HwcOutcome, HwcStage, HwcWorkCoach } from './search-attributes';
 
 const ACTIVITY_OPTIONS = {
@@ -107,6 +108,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
     },
     {
       validator: (req) => {
+        if (isUnencryptedMarker(req)) throw new Error(UNENCRYPTED_REFUSAL);
         const v = check(req);
         if (!v.ok) throw new Error(v.error);
         if (wf.workflowInfo().historyLength === loopMovedAt) throw new Error(`${BUSY} send the event again`);

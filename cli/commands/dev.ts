@@ -9,7 +9,7 @@ import { devServerExecutable, resolveTemporalCli } from '../../worker/binaries';
 import { installRuntime } from '../../worker/runtime';
 import { createHwcWorker } from '../../worker/worker';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { AesGcmCodec } from '../../worker/codec';
+import { AesGcmCodec, KeyError, type CodecKeys } from '../../worker/codec';
 import { startCodecServer } from '../../worker/codec-server';
 import { codecKeys } from '../../worker/data-converter';
 import { config, staffDirectory } from '../context';
@@ -44,15 +44,24 @@ export async function dev(opts: DevOptions) {
   const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
   // Payloads are encrypted; the Web UI decrypts them through the local codec server.
-  const keys = cfg.encryption ? codecKeys({ ...cfg, codecKeyFileIsDefault: true }) : null;
-  const codec = keys ? new AesGcmCodec(keys) : null;
+  // Only here are keys created (the default key file of this data folder); a custom path must exist.
+  let keys: CodecKeys | null = null;
+  try {
+    keys = cfg.encryption ? codecKeys(cfg, { createForDev: true }) : null;
+  } catch (e) {
+    throw e instanceof KeyError ? new CliError(e.message, 2) : e;
+  }
+  // The Web UI's codec server shows payloads as they are; the worker turns unencrypted ones into a marker
+  // its Update validator refuses; this process's client refuses them.
+  const codec = keys ? new AesGcmCodec(keys, 'pass') : null;
   const store = await StubStore.open(cfg.dbPath, { keys }).catch((e: Error) => {
     throw new CliError(e.message);
   });
   const codecServer = codec
     ? await startCodecServer(codec, codecPort, [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`])
     : null;
-  const dataConverter = codec ? { payloadCodecs: [codec] } : undefined;
+  const dataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'refuse')] } : undefined;
+  const workerDataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'marker')] } : undefined;
   let env: TestWorkflowEnvironment;
   try {
     env = await TestWorkflowEnvironment.createLocal({
@@ -82,7 +91,7 @@ export async function dev(opts: DevOptions) {
     taskQueue: cfg.taskQueue,
     store,
     stubLatencyMs: cfg.stubLatencyMs,
-    dataConverter,
+    dataConverter: workerDataConverter,
     maxCachedWorkflows: cfg.maxCachedWorkflows,
     maxConcurrentActivities: cfg.maxConcurrentActivities,
     maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,

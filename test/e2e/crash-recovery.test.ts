@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../../worker/config';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/messages';
 import { uniqueId } from '../helpers/temporal';
-import { AesGcmCodec, loadKeys } from '../../worker/codec';
+import { AesGcmCodec, createKeyFile, loadKeys } from '../../worker/codec';
 
 const JOURNEYS = 8;
 const workerLog: string[] = [];
@@ -29,7 +29,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hwc-e2e-'));
   keyFile = join(dir, 'codec-keys.json');
   // Client and worker processes share the key file: histories on the server hold only ciphertext.
-  const codec = new AesGcmCodec(loadKeys(keyFile, true));
+  const codec = new AesGcmCodec(createKeyFile(keyFile));
   env = await TestWorkflowEnvironment.createLocal({
     client: { dataConverter: { payloadCodecs: [codec] } },
     server: {
@@ -91,7 +91,7 @@ describe('worker killed mid-activity', () => {
   it('every journey completes with each letter sent exactly once', async () => {
     const taskQueue = uniqueId('e2e');
     const db = join(dir, 'stubs.sqlite');
-    const store = await StubStore.open(db);
+    const store = await StubStore.open(db, { keys: loadKeys(keyFile) });
     const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
     let worker = startWorkerProcess(taskQueue, db);
     const refs = Array.from({ length: JOURNEYS }, (_, i) => `E2E-${process.pid}-${i}`);
