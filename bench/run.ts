@@ -23,7 +23,7 @@ import { holidaysForJourney } from '../domain/bank-holidays';
 import { addWorkingDays, atLocal, localDate } from '../domain/calendar';
 import { workCoachFor } from '../domain/rules';
 import { ClaimantRecord } from '../domain/schemas';
-import { AesGcmCodec, createKeyFile, loadKeys } from '../worker/codec';
+import { AesGcmCodec, createKeyFile } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
 import { PROJECT_ROOT } from '../worker/config';
 import {

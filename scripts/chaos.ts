@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { StubStore } from '../activities/store';
 import { sendEvent, startJourney } from '../client/journeys';
 import { traceViolations } from '../simulator/trace-checks';
-import { AesGcmCodec, createKeyFile, loadKeys } from '../worker/codec';
+import { AesGcmCodec, createKeyFile } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
 import { PROJECT_ROOT } from '../worker/config';
 import { decisionsQuery, journeyQuery, viewQuery, workflowIdFor } from '../workflows/messages';

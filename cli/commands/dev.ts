@@ -45,12 +45,13 @@ export async function dev(opts: DevOptions) {
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
   // Payloads are encrypted; the Web UI decrypts them through the local codec server.
   // Only here are keys created (the default key file of this data folder); a custom path must exist.
-  let keys: CodecKeys | null = null;
-  try {
-    keys = cfg.encryption ? codecKeys(cfg, { createForDev: true }) : null;
-  } catch (e) {
-    throw e instanceof KeyError ? new CliError(e.message, 2) : e;
-  }
+  const keys: CodecKeys | null = (() => {
+    try {
+      return cfg.encryption ? codecKeys(cfg, { createForDev: true }) : null;
+    } catch (e) {
+      throw e instanceof KeyError ? new CliError(e.message, 2) : e;
+    }
+  })();
   // The Web UI's codec server shows payloads as they are; the worker turns unencrypted ones into a marker
   // its Update validator refuses; this process's client refuses them.
   const codec = keys ? new AesGcmCodec(keys, 'pass') : null;
