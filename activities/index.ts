@@ -1,7 +1,7 @@
 // Stubs of LMS (case system), JSAPS (benefit system) and the letter/SMS service. Plain async functions
 // taking one typed object, built by a factory with their dependencies; each write is idempotent on
 // (workflow id, effect sequence number), so retries and replays never send a second letter.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ClaimantRecord } from '../domain/schemas';
 import { ACTIVITY_FOR_EFFECT, type EffectActivityName, type RecordedEffect } from '../machines/context';
 import type { StubStore, StubSystem } from './store';
@@ -28,10 +28,13 @@ export interface ActivityDeps {
 
 type EffectActivities = Record<EffectActivityName, (req: EffectRequest) => Promise<EffectResult>>;
 
+/** After this many attempts a missing claimant record is escalated to a person (and still retried). */
+export const MISSING_RECORD_ESCALATION_ATTEMPT = 3;
+
 export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
   const latency = () => (latencyMs > 0 ? new Promise((r) => setTimeout(r, latencyMs)) : Promise.resolve());
-  const refuseWhileDown = (system: StubSystem) => {
-    const until = store.faultUntil(system);
+  const refuseWhileDown = async (system: StubSystem) => {
+    const until = await store.faultUntil(system);
     if (until)
       throw ApplicationFailure.retryable(`${system.toUpperCase()} unavailable until ${until}`, 'SystemUnavailable');
   };
@@ -40,14 +43,16 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
     if (!workflowId || !claimantRef || !effect?.kind || !Number.isInteger(effect.seq))
       throw ApplicationFailure.nonRetryable('effect request lacks workflowId, claimantRef or effect', 'BadData');
     const system: StubSystem = effect.kind.startsWith('comms.') ? 'comms' : 'lms';
-    refuseWhileDown(system);
+    await refuseWhileDown(system);
     await latency();
     const key = idempotencyKey(workflowId, effect.seq);
     const { kind, at, seq: _seq, ...details } = effect;
-    const tx = store.db.transaction(() => {
-      const performed = store.record({ key, workflowId, claimantRef, system, kind, at, details });
-      if (performed && effect.kind === 'lms.bookAppointment')
-        store.upsertAppointment({
+    // One transaction: the outbox row (its primary key is the idempotency key) and the diary change are
+    // written together or not at all, whichever worker runs the attempt.
+    const performed = await store.transaction(async (tx) => {
+      const first = await tx.record({ key, workflowId, claimantRef, system, kind, at, details });
+      if (first && effect.kind === 'lms.bookAppointment')
+        await tx.upsertAppointment({
           workflowId,
           appointmentId: effect.appointmentId,
           claimantRef,
@@ -56,11 +61,11 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
           workCoach: effect.workCoach,
           status: 'booked',
         });
-      if (performed && effect.kind === 'lms.updateAppointment')
-        store.setAppointmentStatus(workflowId, effect.appointmentId, effect.status);
-      return performed;
+      if (first && effect.kind === 'lms.updateAppointment')
+        await tx.setAppointmentStatus(workflowId, effect.appointmentId, effect.status);
+      return first;
     });
-    return { key, performed: tx() };
+    return { key, performed };
   };
 
   const effectActivities = Object.fromEntries(
@@ -69,11 +74,31 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
 
   return {
     ...effectActivities,
-    /** JSAPS dialogues: the record as the benefit system holds it now; null when it holds none. */
-    async readClaimantRecord({ claimantRef }: { claimantRef: string }): Promise<ClaimantRecord | null> {
-      refuseWhileDown('jsaps');
-      const raw = store.getClaimant(claimantRef);
-      if (raw === null) return null;
+    /**
+     * JSAPS dialogues: the record as the benefit system holds it now. No record is never an answer (the
+     * journey would go on with what it held, silently stale): it is a retryable failure, and from the
+     * third attempt on the team leader is told in LMS, once per (workflow, check), so a person looks.
+     */
+    async readClaimantRecord({ claimantRef }: { claimantRef: string }): Promise<ClaimantRecord> {
+      await refuseWhileDown('jsaps');
+      const raw = await store.getClaimant(claimantRef);
+      if (raw === null) {
+        const info = activityInfo();
+        if (info && info.attempt >= MISSING_RECORD_ESCALATION_ATTEMPT)
+          await store.record({
+            key: `${info.workflowId}#record-missing#${info.activityId}`,
+            workflowId: info.workflowId,
+            claimantRef,
+            system: 'lms',
+            kind: 'lms.escalate',
+            at: new Date().toISOString(),
+            details: {
+              to: 'team leader',
+              reason: `JSAPS holds no claimant record for ${claimantRef}: the journey waits until it is there`,
+            },
+          });
+        throw ApplicationFailure.retryable(`JSAPS holds no claimant record for ${claimantRef}`, 'RecordMissing');
+      }
       const parsed = ClaimantRecord.safeParse(raw);
       if (!parsed.success)
         throw ApplicationFailure.nonRetryable(
@@ -83,6 +108,18 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
       return parsed.data;
     },
   };
+}
+
+/** The running activity's workflow id, activity id and attempt; null when called outside an activity. */
+function activityInfo(): { workflowId: string; activityId: string; attempt: number } | null {
+  try {
+    const info = Context.current().info;
+    const workflowId = info.workflowExecution?.workflowId;
+    if (!workflowId) return null;
+    return { workflowId, activityId: info.activityId, attempt: info.attempt };
+  } catch {
+    return null;
+  }
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -48,8 +48,8 @@ export interface ReportEscalation {
 
 const MAX_REJECTED_IN_HISTORY = 50;
 
-const jsapsUp = (store: StubStore) => {
-  const until = store.faultUntil('jsaps');
+const jsapsUp = async (store: StubStore) => {
+  const until = await store.faultUntil('jsaps');
   if (until) throw ApplicationFailure.retryable(`JSAPS unavailable until ${until}`, 'SystemUnavailable');
 };
 
@@ -57,17 +57,21 @@ export function createReportActivities({ store, client, trust }: ReportActivityD
   return {
     /** JSAPS: the reports submitted and not yet processed (for one office, or all). */
     async pendingReports({ office }: { office?: string | null }): Promise<PendingReport[]> {
-      jsapsUp(store);
-      return store
-        .pendingReports(office)
-        .map(({ id, office: o, source, rowCount, submittedAt }) => ({ id, office: o, source, rowCount, submittedAt }));
+      await jsapsUp(store);
+      return (await store.pendingReports(office)).map(({ id, office: o, source, rowCount, submittedAt }) => ({
+        id,
+        office: o,
+        source,
+        rowCount,
+        submittedAt,
+      }));
     },
 
     /** Starts one journey per valid row (idempotent: `hwc-<ref>`, REJECT_DUPLICATE), then marks the report processed. */
     async processReport({ reportId, taskQueue }: { reportId: string; taskQueue: string }): Promise<ProcessedReport> {
-      jsapsUp(store);
-      const meta = store.report(reportId);
-      const rows = store.reportRows(reportId);
+      await jsapsUp(store);
+      const meta = await store.report(reportId);
+      const rows = await store.reportRows(reportId);
       if (!meta || !rows) throw ApplicationFailure.nonRetryable(`report ${reportId} is not in JSAPS`, 'BadData');
       const compact = (
         s: { rows: number; started: string[]; alreadyRunning: string[]; rejected: RejectedRow[] },
@@ -100,14 +104,14 @@ export function createReportActivities({ store, client, trust }: ReportActivityD
         // server this attempt is alive (the SDK throttles them).
         onProgress: (done, total) => ctx.heartbeat({ done, total }),
       });
-      store.markReportProcessed(reportId, summary);
+      await store.markReportProcessed(reportId, summary);
       return compact(summary, false);
     },
 
     /** ¶9: the report was not processed by 13:30 on Tuesday: escalate to the Change Lead (once per run day). */
     async raiseReportEscalation(e: ReportEscalation): Promise<{ performed: boolean }> {
       const scope = e.office ?? 'ALL';
-      const performed = store.record({
+      const performed = await store.record({
         key: `weekly-report#${e.day}#${scope}#escalation`,
         workflowId: e.workflowId,
         claimantRef: '-',

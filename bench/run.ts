@@ -28,7 +28,7 @@ import { holidaysForJourney } from '../domain/bank-holidays';
 import { addWorkingDays, atLocal, localDate } from '../domain/calendar';
 import { workCoachFor } from '../domain/rules';
 import { ClaimantRecord } from '../domain/schemas';
-import { AesGcmCodec, loadKeys } from '../worker/codec';
+import { AesGcmCodec, createKeyFile } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
 import { PROJECT_ROOT } from '../worker/config';
 import {
@@ -128,7 +128,8 @@ const budgetLeft = () => (T0 + S.budgetMinutes * 60_000 - Date.now()) / 1000;
 // ——— processes ——————————————————————————————————————————————————————————————————————————————————
 const dir = mkdtempSync(join(tmpdir(), 'hwc-bench-'));
 const keyFile = join(dir, 'codec-keys.json');
-const codec = new AesGcmCodec(loadKeys(keyFile, true));
+const codecKeysOfRun = createKeyFile(keyFile);
+const codec = new AesGcmCodec(codecKeysOfRun);
 const dbPath = join(dir, 'stubs.sqlite');
 const temporalDb = join(dir, 'temporal.sqlite');
 const profileDir = join(dir, 'profile');
@@ -464,12 +465,15 @@ async function runReport(v: Variant, refs: string[], slot: string, after: EventR
   return result;
 }
 
-const outboxRows = (prefix: string) =>
-  (
-    store.db
-      .prepare('SELECT COUNT(*) AS n FROM outbox WHERE claimant_ref >= ? AND claimant_ref < ?')
-      .get(`${prefix}-`, `${prefix}.`) as { n: number }
-  ).n;
+const outboxRows = async (prefix: string) =>
+  Number(
+    (
+      await store.db.query<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM outbox WHERE claimant_ref >= $1 AND claimant_ref < $2',
+        [`${prefix}-`, `${prefix}.`],
+      )
+    )[0].n,
+  );
 const countStage = async (type: string, stage: string) =>
   (await client.workflow.count(`WorkflowType = '${type}' AND HwcStage = '${stage}'`)).count;
 
@@ -490,7 +494,7 @@ async function waitReached(
     const done =
       v.id === 'floor'
         ? (await countStage(v.workflowType, 'awaitingPreCallTime')) >= reachedSoFar.floor + n
-        : outboxRows(prefix) >= n * effects;
+        : (await outboxRows(prefix)) >= n * effects;
     if (done) {
       reachedSoFar[v.id] += n;
       return performance.now();
@@ -1035,7 +1039,7 @@ async function main() {
 
   await startServer(cli.path);
   client = await connect();
-  store = new StubStore(dbPath);
+  store = await StubStore.open(dbPath, { keys: codecKeysOfRun });
   log(`dev server on 127.0.0.1:${port} (SQLite ${temporalDb}); starting the worker (bundling the workflows) …`);
   const workerStartSeconds = await startWorker();
   log(`worker ready in ${workerStartSeconds.toFixed(1)} s`);

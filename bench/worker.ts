@@ -11,7 +11,7 @@ import { createReportActivities } from '../activities/report';
 import { StubStore } from '../activities/store';
 import { loadConfig } from '../worker/config';
 import { connectWorker } from '../worker/connection';
-import { dataConverterFor } from '../worker/data-converter';
+import { codecKeys, dataConverterFor } from '../worker/data-converter';
 import { installRuntime } from '../worker/runtime';
 import { WORKFLOWS_PATH, createHwcWorker, workflowBundle } from '../worker/worker';
 
@@ -19,8 +19,8 @@ const cfg = loadConfig();
 const baselinesQueue = process.env.BENCH_BASELINES_QUEUE ?? 'hwc-bench-baselines';
 installRuntime('WARN');
 const connection = await connectWorker(cfg);
-const store = new StubStore(cfg.dbPath);
-const dataConverter = dataConverterFor(cfg);
+const store = await StubStore.open(cfg.dbPath, { keys: cfg.encryption ? codecKeys(cfg) : null });
+const dataConverter = dataConverterFor(cfg, 'worker');
 
 const hwc = await createHwcWorker({
   connection,
@@ -157,5 +157,5 @@ process.on('message', (m: { type?: string; id?: number }) => {
 process.stdout.write('ready\n');
 await Promise.all([hwc.run(), baselines.run(), preloaded?.run()]);
 await connection.close();
-store.close();
+await store.close();
 process.exit(0);

@@ -119,7 +119,7 @@ export interface SeedOptions {
   taskQueue: string;
   office?: string;
   prefix?: string;
-  putClaimant?: (ref: string, record: never) => void;
+  putClaimant?: (ref: string, record: never) => void | Promise<void>;
   log?: (line: string) => void;
   /** The keys the demo journeys trust, and a signer for each demo staff member who records their events. */
   trust: TrustedKey[];

@@ -23,7 +23,7 @@ export interface StartOptions {
   office: string;
   record: ClaimantRecordInput | unknown;
   /** Where the JSAPS stub keeps the record for later checks (pre-call, deferral review). */
-  putClaimant?: (ref: string, record: ClaimantRecord) => void;
+  putClaimant?: (ref: string, record: ClaimantRecord) => void | Promise<void>;
   searchAttributes?: boolean;
   /** The issuer keys the journey will trust (identity/keys.ts `trusted`): who may sign its events. */
   trust: TrustedKey[];
@@ -37,7 +37,7 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
   if (!o.trust?.length) throw new InvalidInputError('trust: a journey needs at least one trusted signing key');
   const record = parsed.data;
   const workflowId = workflowIdFor(record.claimantRef);
-  o.putClaimant?.(record.claimantRef, record);
+  await o.putClaimant?.(record.claimantRef, record);
   try {
     await o.client.workflow.start(hwcJourney, {
       taskQueue: o.taskQueue,

@@ -94,7 +94,7 @@ export interface StartReportOptions {
   office?: string | null;
   rows: ReportRow[];
   /** JSAPS: the stub keeps each valid record for the journey's later checks (pre-call, review). */
-  putClaimant?: (ref: string, record: ClaimantRecord) => void;
+  putClaimant?: (ref: string, record: ClaimantRecord) => void | Promise<void>;
   /** The signing keys every journey started will trust (identity/keys.ts). */
   trust: TrustedKey[];
   /** Starts in flight at once (each is one round trip to the server). */

@@ -2,7 +2,7 @@
 // busy timeout because the worker, the CLI and tests may open one file at once.
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Db, Row } from './index';
 
 /** `$1 … $n` → `?` with the parameters in the order they appear (a parameter may be used twice). */
@@ -17,7 +17,25 @@ export function toSqlite(sql: string, params: readonly unknown[]): { sql: string
 
 const sqliteValue = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
 
-export function openSqlite(path: string): Db {
+interface Shared {
+  db: Database.Database;
+  /** Settles when the open transaction (if any) has ended. */
+  busy: Promise<void>;
+  refs: number;
+}
+
+// One connection per file per process, whoever opens it: better-sqlite3 waits for a lock synchronously,
+// so two connections of one process on one file would block the event loop that the lock holder needs
+// to finish its (async) transaction. Sharing the connection turns that into an orderly async queue.
+const connections = new Map<string, Shared>();
+
+function connect(path: string): Shared {
+  const id = path === ':memory:' ? `:memory:${Math.random()}` : resolve(path);
+  const existing = connections.get(id);
+  if (existing) {
+    existing.refs++;
+    return existing;
+  }
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true });
     // Created readable by its owner only: it holds what the stub systems keep about claimants.
@@ -28,10 +46,24 @@ export function openSqlite(path: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.exec(`CREATE TABLE IF NOT EXISTS hwc_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`);
-  // One connection: while a transaction is open, statements from elsewhere wait for it to end, so an
-  // unrelated write can never slip into (or be rolled back with) someone else's transaction.
-  let busy: Promise<void> = Promise.resolve();
-  const idle = () => busy;
+  const shared: Shared = { db, busy: Promise.resolve(), refs: 1 };
+  connections.set(id, shared);
+  const close = db.close.bind(db);
+  db.close = () => {
+    if (--shared.refs > 0) return db;
+    connections.delete(id);
+    return close();
+  };
+  return shared;
+}
+
+export function openSqlite(path: string): Db {
+  const shared = connect(path);
+  const { db } = shared;
+  // While a transaction is open, statements from elsewhere wait for it to end, so an unrelated write can
+  // never slip into (or be rolled back with) someone else's transaction.
+  const idle = () => shared.busy;
+  let closed = false;
 
   const base = {
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
@@ -57,36 +89,38 @@ export function openSqlite(path: string): Db {
     },
     async transaction(fn) {
       let release!: () => void;
-      const previous = busy;
-      busy = new Promise((r) => (release = r));
-      await previous;
-      const tx: Db = { ...api, ...base, transaction: (inner) => inner(tx) };
-      db.exec('BEGIN IMMEDIATE');
+      const previous = shared.busy;
+      shared.busy = new Promise((r) => (release = r));
       try {
-        const result = await fn(tx);
-        db.exec('COMMIT');
-        return result;
-      } catch (e) {
-        db.exec('ROLLBACK');
-        throw e;
+        await previous;
+        const tx: Db = { ...api, ...base, transaction: (inner) => inner(tx) };
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(tx);
+          db.exec('COMMIT');
+          return result;
+        } catch (e) {
+          db.exec('ROLLBACK');
+          throw e;
+        }
       } finally {
         release();
       }
     },
     async migrate(name, statements) {
       await idle();
-      const done = db.prepare(`SELECT 1 FROM hwc_migrations WHERE name = ?`).get(name);
-      if (done) return;
+      // IMMEDIATE: the write lock is taken before the check, so two processes starting at once on one
+      // file cannot both find the migration missing.
       db.transaction(() => {
+        if (db.prepare(`SELECT 1 FROM hwc_migrations WHERE name = ?`).get(name)) return;
         for (const s of statements) db.exec(s);
-        db.prepare(`INSERT OR IGNORE INTO hwc_migrations (name, applied_at) VALUES (?, ?)`).run(
-          name,
-          new Date().toISOString(),
-        );
-      })();
+        db.prepare(`INSERT INTO hwc_migrations (name, applied_at) VALUES (?, ?)`).run(name, new Date().toISOString());
+      }).immediate();
     },
     async close() {
       await idle();
+      if (closed) return;
+      closed = true;
       db.close();
     },
   };

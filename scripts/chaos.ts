@@ -14,7 +14,7 @@ import { StubStore } from '../activities/store';
 import { sendEvent, startJourney } from '../client/journeys';
 import { ephemeralIssuer } from '../identity/ephemeral';
 import { traceViolations } from '../simulator/trace-checks';
-import { AesGcmCodec, loadKeys } from '../worker/codec';
+import { AesGcmCodec, createKeyFile } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
 import { PROJECT_ROOT } from '../worker/config';
 import { decisionsQuery, journeyQuery, viewQuery, workflowIdFor } from '../workflows/messages';
@@ -29,9 +29,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'hwc-chaos-'));
 const keyFile = join(dir, 'codec-keys.json');
-const codec = new AesGcmCodec(loadKeys(keyFile, true));
+const keys = createKeyFile(keyFile);
+const codec = new AesGcmCodec(keys);
 const db = join(dir, 'stubs.sqlite');
-const store = new StubStore(db);
+const store = await StubStore.open(db, { keys });
 const coach = { staffId: 'WC-CHAOS', role: 'work_coach' } as const;
 
 // ---- processes -------------------------------------------------------------------------------
@@ -329,12 +330,12 @@ async function verify(cases: Case[], client: Client) {
       const decisions = await handle.query(decisionsQuery);
       if (trace.outcome === 'HWC_COMPLETED') completedCount++;
       else lost++;
-      const rows = store.outbox({ workflowId: wid });
+      const rows = await store.outbox({ workflowId: wid });
       const letters = rows.filter((r) => r.kind === 'comms.letter').map((r) => String(r.details.letter));
       const expected = trace.letters.map((l) => l.type);
       if (letters.length > expected.length || letters.join() !== expected.join())
         duplicateLetters += Math.max(1, letters.length - expected.length);
-      const booked = store.diary({ workflowId: wid });
+      const booked = await store.diary({ workflowId: wid });
       if (booked.length !== trace.appointments.length)
         duplicateBookings += Math.abs(booked.length - trace.appointments.length);
       const problems = traceViolations(
@@ -369,7 +370,7 @@ try {
   finished = true;
   (worker as ChildProcess | null)?.kill('SIGTERM');
   await stopServer();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(exitCode);

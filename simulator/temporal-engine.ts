@@ -92,7 +92,7 @@ export class TemporalSimulator {
       );
     });
     const dir = mkdtempSync(join(tmpdir(), 'hwc-sim-'));
-    const store = new StubStore(join(dir, 'stubs.sqlite'));
+    const store = await StubStore.open(join(dir, 'stubs.sqlite'));
     const worker = await createHwcWorker({ connection: env.nativeConnection, store, taskQueue: 'hwc-simulate' });
     const running = worker.run();
     return new TemporalSimulator(env, worker, store, dir, running);
@@ -115,7 +115,7 @@ export class TemporalSimulator {
   private async execute(scenario: Scenario, withHistory: boolean): Promise<{ trace: Trace; history?: History }> {
     const ref = scenario.claimant.claimantRef;
     // JSAPS holds the scenario's record: the pre-call check reads it from the stub, as in production.
-    this.store.putClaimant(ref, scenario.claimant);
+    await this.store.putClaimant(ref, scenario.claimant);
     const serverNow = await this.env.currentTimeMs();
     const offsetMs = Date.parse(scenario.start) - serverNow;
     const handle = await this.env.client.workflow.start(hwcJourney, {
@@ -149,7 +149,7 @@ export class TemporalSimulator {
     this.worker.shutdown();
     await this.running;
     await this.env.teardown();
-    this.store.close();
+    await this.store.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

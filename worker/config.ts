@@ -63,6 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError(
       'environment variables TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)',
     );
+  if (e.TEMPORAL_API_KEY && e.TEMPORAL_TLS === 'false')
+    throw new ConfigError(
+      'environment variables TEMPORAL_API_KEY and TEMPORAL_TLS=false: an API key is never sent without TLS; unset TEMPORAL_TLS',
+    );
   const tls = !!(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS === 'true') && e.TEMPORAL_TLS !== 'false';
   return {
     address: e.TEMPORAL_ADDRESS,

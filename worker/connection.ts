@@ -28,6 +28,8 @@ const unreachable = (config: HwcConfig, e: unknown) =>
   );
 
 export async function connectClient(config: HwcConfig): Promise<Client> {
+  // Outside the try: missing keys are a configuration error, not an unreachable server.
+  const dataConverter = dataConverterFor(config, 'client');
   try {
     const connection = await Connection.connect({
       address: config.address,
@@ -35,7 +37,7 @@ export async function connectClient(config: HwcConfig): Promise<Client> {
       apiKey: config.apiKey,
       connectTimeout: '5s',
     });
-    return new Client({ connection, namespace: config.namespace, dataConverter: dataConverterFor(config) });
+    return new Client({ connection, namespace: config.namespace, dataConverter });
   } catch (e) {
     throw unreachable(config, e);
   }

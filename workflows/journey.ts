@@ -145,11 +145,11 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
           { ...ACTIVITY_OPTIONS, summary: `JSAPS: read claimant record for the ${TIMER_WORDS[t.type]}` },
           [{ claimantRef: shell.record.claimantRef }],
         )
-      : null;
+      : undefined;
     loopMoved();
     // A person's event may have arrived during the read: look again before the deadline is applied.
     if (shell.version !== seen) continue;
-    shell.advance({ type: t.type, at: t.at, record: fresh ?? undefined });
+    shell.advance({ type: t.type, at: t.at, record: fresh });
   }
   await performEffects();
   await wf.condition(wf.allHandlersFinished);

@@ -12,6 +12,7 @@ import {
   type TrustedKey,
   type VerifiedSender,
 } from '../identity/proof';
+import { UNENCRYPTED_REFUSAL, isUnencryptedMarker } from '../domain/unencrypted';
 import { describeEffect } from '../machines/context';
 import { TIMER_WORDS, waitingFor } from '../machines/describe';
 import {
@@ -128,6 +129,7 @@ export class JourneyShell {
    * event itself (B2). Runs live only; a refusal leaves nothing in history.
    */
   check(req: EventRequest): Checked {
+    if (isUnencryptedMarker(req)) return { ok: false, error: UNENCRYPTED_REFUSAL };
     if (!req || typeof req !== 'object' || Array.isArray(req))
       return { ok: false, error: 'event: must be a JSON object with a "type" and a "proof"' };
     const type = req.type;
@@ -191,7 +193,8 @@ export class JourneyShell {
     this.nonces.set(nonce, expiresAtMs);
   }
 
-  checkTrustChange(change: unknown) {
+  checkTrustChange(change: unknown): ReturnType<typeof verifyTrustChange> {
+    if (isUnencryptedMarker(change)) return { ok: false, error: UNENCRYPTED_REFUSAL };
     return verifyTrustChange({
       change,
       workflowId: this.workflowId,

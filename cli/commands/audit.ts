@@ -81,7 +81,7 @@ async function deploymentConverter(): Promise<DataConverter> {
   let converter: DataConverter | undefined;
   try {
     const { dataConverterFor } = await import('../../worker/data-converter');
-    converter = dataConverterFor(config());
+    converter = dataConverterFor(config(), 'replay');
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw badInput(`cannot load the payload encryption keys: ${(e as Error).message}`);

@@ -19,7 +19,7 @@ export function register(program: Command) {
       await assertPortFree(port, 'codec server', 'HWC_CODEC_PORT or --port');
       let codec: AesGcmCodec;
       try {
-        codec = new AesGcmCodec(codecKeys(cfg));
+        codec = new AesGcmCodec(codecKeys(cfg), 'pass');
       } catch (e) {
         throw new CliError((e as Error).message, 2);
       }

@@ -9,7 +9,7 @@ import { devServerExecutable, resolveTemporalCli } from '../../worker/binaries';
 import { installRuntime } from '../../worker/runtime';
 import { createHwcWorker } from '../../worker/worker';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { AesGcmCodec } from '../../worker/codec';
+import { AesGcmCodec, KeyError, type CodecKeys } from '../../worker/codec';
 import { startCodecServer } from '../../worker/codec-server';
 import { codecKeys } from '../../worker/data-converter';
 import { config, staffDirectory } from '../context';
@@ -54,11 +54,25 @@ export async function dev(opts: DevOptions) {
   installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'WARN');
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
   // Payloads are encrypted; the Web UI decrypts them through the local codec server.
-  const codec = cfg.encryption ? new AesGcmCodec(codecKeys({ ...cfg, codecKeyFileIsDefault: true })) : null;
+  // Only here are keys created (the default key file of this data folder); a custom path must exist.
+  const keys: CodecKeys | null = (() => {
+    try {
+      return cfg.encryption ? codecKeys(cfg, { createForDev: true }) : null;
+    } catch (e) {
+      throw e instanceof KeyError ? new CliError(e.message, 2) : e;
+    }
+  })();
+  // The Web UI's codec server shows payloads as they are; the worker turns unencrypted ones into a marker
+  // its Update validator refuses; this process's client refuses them.
+  const codec = keys ? new AesGcmCodec(keys, 'pass') : null;
+  const store = await StubStore.open(cfg.dbPath, { keys }).catch((e: Error) => {
+    throw new CliError(e.message);
+  });
   const codecServer = codec
     ? await startCodecServer(codec, codecPort, [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`])
     : null;
-  const dataConverter = codec ? { payloadCodecs: [codec] } : undefined;
+  const dataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'refuse')] } : undefined;
+  const workerDataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'marker')] } : undefined;
   let env: TestWorkflowEnvironment;
   try {
     env = await TestWorkflowEnvironment.createLocal({
@@ -82,14 +96,13 @@ export async function dev(opts: DevOptions) {
       `the Temporal dev server (${binary.path ?? 'SDK download'}) did not start (${why}): run \`bash scripts/setup.sh\`, or point HWC_TEMPORAL_CLI at a working temporal binary`,
     );
   }
-  const store = new StubStore(cfg.dbPath);
   const worker = await createHwcWorker({
     connection: env.nativeConnection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
     store,
     stubLatencyMs: cfg.stubLatencyMs,
-    dataConverter,
+    dataConverter: workerDataConverter,
     trust: identity.trusted,
     maxCachedWorkflows: cfg.maxCachedWorkflows,
     maxConcurrentActivities: cfg.maxConcurrentActivities,
@@ -104,7 +117,7 @@ export async function dev(opts: DevOptions) {
     seedDemo({
       client: env.client,
       taskQueue: cfg.taskQueue,
-      putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never,
+      putClaimant: (ref: string, r: unknown) => store.putClaimant(ref, r),
       log,
       trust: identity.trusted,
       signerFor: demoSigner(cfg, identity),
@@ -115,7 +128,7 @@ export async function dev(opts: DevOptions) {
   log('worker stopped; stopping the dev server …');
   await env.teardown();
   codecServer?.close();
-  store.close();
+  await store.close();
   log('stopped');
   // Requests still in flight (demo seeding) must not outlive the server they talk to.
   process.exit(0);

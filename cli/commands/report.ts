@@ -64,12 +64,12 @@ export async function report(file: string, opts: ReportOptions) {
   const parsed = readReportFile(file);
   const office = opts.office ?? parsed.office;
   const cfg = config();
-  const stubs = store(cfg);
+  const stubs = await store(cfg);
   try {
     if (opts.toJsaps) {
       const rows = parsed.rows.map((r) => r.record);
       const id = await reportId(office, rows);
-      const { created } = stubs.submitReport({ id, office, source: basename(file), rows });
+      const { created } = await stubs.submitReport({ id, office, source: basename(file), rows });
       const { valid, rejected } = validateReport(parsed.rows);
       process.stdout.write(
         `${file}: report ${id} ${created ? 'submitted to' : 'was already in'} JSAPS for ${office ? `office ${office}` : 'each row’s own office'}: ${parsed.rows.length} rows (${valid.length} valid, ${rejected.length} will be rejected); the weekly-report schedule starts the journeys (or now: hwc schedule trigger)\n`,
@@ -130,7 +130,7 @@ export async function report(file: string, opts: ReportOptions) {
         2,
       );
   } finally {
-    stubs.close();
+    await stubs.close();
   }
 }
 

@@ -103,10 +103,10 @@ export async function describeSchedule(opts: CommonOptions & { json?: boolean })
         );
       throw e;
     }
-    const stubs = store(cfg);
-    const pending = stubs.pendingReports(opts.office);
-    const processed = stubs.reports({ status: 'processed' }).slice(-3);
-    stubs.close();
+    const stubs = await store(cfg);
+    const pending = await stubs.pendingReports(opts.office);
+    const processed = (await stubs.reports({ status: 'processed' })).slice(-3);
+    await stubs.close();
     if (opts.json) {
       process.stdout.write(
         JSON.stringify(

@@ -6,6 +6,7 @@ import { createHwcWorker } from '../../worker/worker';
 import { dataConverterFor } from '../../worker/data-converter';
 import { config, staffDirectory, store } from '../context';
 import { CliError } from '../errors';
+import { KeyError } from '../../worker/codec';
 
 export function register(program: Command) {
   program
@@ -15,6 +16,14 @@ export function register(program: Command) {
       const cfg = config();
       staffDirectory(cfg); // a malformed staff file stops the start, not the first event
       installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'INFO');
+      const dataConverter = (() => {
+        try {
+          return dataConverterFor(cfg, 'worker');
+        } catch (e) {
+          throw e instanceof KeyError ? new CliError(e.message, 2) : e;
+        }
+      })();
+      const stubs = await store(cfg);
       const connection = await connectWorker(cfg).catch((e) => {
         throw e instanceof UnreachableError ? new CliError(e.message) : e;
       });
@@ -22,9 +31,9 @@ export function register(program: Command) {
         connection,
         namespace: cfg.namespace,
         taskQueue: cfg.taskQueue,
-        store: store(cfg),
+        store: stubs,
         stubLatencyMs: cfg.stubLatencyMs,
-        dataConverter: dataConverterFor(cfg),
+        dataConverter,
         maxCachedWorkflows: cfg.maxCachedWorkflows,
         maxConcurrentActivities: cfg.maxConcurrentActivities,
         maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
@@ -32,5 +41,6 @@ export function register(program: Command) {
       process.stderr.write(`hwc worker: polling ${cfg.taskQueue} on ${cfg.address}/${cfg.namespace}\n`);
       await worker.run();
       await connection.close();
+      await stubs.close();
     });
 }

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../../worker/config';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/messages';
 import { uniqueId } from '../helpers/temporal';
-import { AesGcmCodec, loadKeys } from '../../worker/codec';
+import { AesGcmCodec, createKeyFile, loadKeys } from '../../worker/codec';
 
 const JOURNEYS = 8;
 const workerLog: string[] = [];
@@ -30,7 +30,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hwc-e2e-'));
   keyFile = join(dir, 'codec-keys.json');
   // Client and worker processes share the key file: histories on the server hold only ciphertext.
-  const codec = new AesGcmCodec(loadKeys(keyFile, true));
+  const codec = new AesGcmCodec(createKeyFile(keyFile));
   env = await TestWorkflowEnvironment.createLocal({
     client: { dataConverter: { payloadCodecs: [codec] } },
     server: {
@@ -92,7 +92,7 @@ describe('worker killed mid-activity', () => {
   it('every journey completes with each letter sent exactly once', async () => {
     const taskQueue = uniqueId('e2e');
     const db = join(dir, 'stubs.sqlite');
-    const store = new StubStore(db);
+    const store = await StubStore.open(db, { keys: loadKeys(keyFile) });
     const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
     const identity = ephemeralIssuer();
     const sign = (wf: string, e: Record<string, unknown> & { type: string }) => identity.sign(wf, e);
@@ -118,10 +118,10 @@ describe('worker killed mid-activity', () => {
       );
 
       // Kill while the stubs are still being written to (150 ms per call, several effects per journey).
-      await until('activity work to begin', () => store.outbox().length > 0);
+      await until('activity work to begin', async () => (await store.outbox()).length > 0);
       worker.kill('SIGKILL');
       await new Promise((r) => worker.once('exit', r));
-      const atKill = store.outbox().length;
+      const atKill = (await store.outbox()).length;
       worker = startWorkerProcess(taskQueue, db);
       try {
         await until('the HWC time', () => Date.now() > Date.parse(slot) + 1500, 60_000);
@@ -148,8 +148,7 @@ describe('worker killed mid-activity', () => {
         expect(atKill).toBeLessThan(JOURNEYS * 6);
         for (const [i, trace] of traces.entries()) {
           expect(trace.outcome).toBe('HWC_COMPLETED');
-          const sent = store
-            .outbox({ workflowId: workflowIdFor(refs[i]) })
+          const sent = (await store.outbox({ workflowId: workflowIdFor(refs[i]) }))
             .filter((r) => r.kind === 'comms.letter' || r.kind === 'comms.notify')
             .map((r) => r.details.letter ?? r.details.notification);
           expect(sent).toEqual(['ESAHWC1', 'REMINDER_SMS', 'ESAHWC4']);

@@ -14,6 +14,7 @@ import { demoCaseload, seedDemo } from '../../cli/demo';
 import { resolveTemporalCli } from '../../worker/binaries';
 import { PROJECT_ROOT, loadConfig } from '../../worker/config';
 import { connectClient } from '../../worker/connection';
+import { codecKeys } from '../../worker/data-converter';
 import { journeyQuery, workflowIdFor } from '../../workflows/messages';
 import { HwcStage } from '../../workflows/search-attributes';
 import { weeklyReport } from '../../workflows/weekly-report';
@@ -77,12 +78,12 @@ beforeAll(async () => {
   });
   // The same configuration as the CLI: same cluster, same payload keys.
   client = await connectClient(loadConfig(env));
-  store = new StubStore(join(dir, 'stubs.sqlite'));
+  store = await StubStore.open(join(dir, 'stubs.sqlite'), { keys: codecKeys(loadConfig(env)) });
 });
 
 afterAll(async () => {
   await client?.connection.close();
-  store?.close();
+  await store?.close();
   if (dev && dev.exitCode === null) {
     const exited = new Promise((r) => dev.once('exit', r));
     dev.kill('SIGINT');
@@ -129,7 +130,7 @@ describe('hwc report', () => {
     for (const ref of [a, b]) {
       const d = await client.workflow.getHandle(workflowIdFor(ref)).describe();
       expect(d.status.name).toBe('RUNNING');
-      expect(store.getClaimant(ref)).toMatchObject({ claimantRef: ref });
+      expect(await store.getClaimant(ref)).toMatchObject({ claimantRef: ref });
     }
 
     const rerun = hwc('report', csv, '--office', 'LEEDS');
@@ -168,7 +169,7 @@ describe('hwc cases', () => {
       client,
       taskQueue: 'hwc',
       prefix,
-      putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never,
+      putClaimant: (ref: string, r: unknown) => store.putClaimant(ref, r),
     });
     const ids = demoCaseload(prefix).map((c) => workflowIdFor(c.record.claimantRef));
     // The stage each seeded journey is in, from the workflows themselves (not from visibility).
@@ -345,7 +346,8 @@ describe('weekly report schedule', () => {
     expect(hwc('schedule', 'trigger', '--office', 'LEEDS').code).toBe(0);
     await until(
       'the report to be processed',
-      () => store.reports({ status: 'processed' }).length > 0 && store.pendingReports('LEEDS').length === 0,
+      async () =>
+        (await store.reports({ status: 'processed' })).length > 0 && (await store.pendingReports('LEEDS')).length === 0,
       60_000,
     );
     const d = await client.workflow.getHandle(workflowIdFor(ref)).describe();

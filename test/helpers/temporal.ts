@@ -36,7 +36,7 @@ export interface WorkerContext {
  */
 export async function startWorker(env: TestWorkflowEnvironment) {
   const dir = mkdtempSync(join(tmpdir(), 'hwc-test-'));
-  const store = new StubStore(join(dir, 'stubs.sqlite'));
+  const store = await StubStore.open(join(dir, 'stubs.sqlite'));
   const taskQueue = uniqueId('tq');
   const worker = await createHwcWorker({ connection: env.nativeConnection, store, taskQueue });
   const running = worker.run();
@@ -47,7 +47,7 @@ export async function startWorker(env: TestWorkflowEnvironment) {
     async stop() {
       worker.shutdown();
       await running;
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -63,8 +63,12 @@ export const claimant = (claimantRef: string) => ({
   lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
 });
 
-/** Starts a journey whose business clock starts at START (the simulator's offset), without search attributes. */
-export async function startJourneyAt(env: TestWorkflowEnvironment, taskQueue: string, ref: string) {
+/**
+ * Starts a journey whose business clock starts at START (the simulator's offset), without search
+ * attributes; with `store`, JSAPS holds the claimant's record first (the pre-call check reads it).
+ */
+export async function startJourneyAt(env: TestWorkflowEnvironment, taskQueue: string, ref: string, store?: StubStore) {
+  await store?.putClaimant(ref, claimant(ref));
   const offset = Date.parse(START) - (await env.currentTimeMs());
   const handle = await env.client.workflow.start(hwcJourney, {
     taskQueue,

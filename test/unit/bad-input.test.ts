@@ -122,7 +122,7 @@ describe('claimant records (B1): refused by scenario loading and by the weekly r
       taskQueue: 'hwc-test',
       trust: testIdentity.trust,
       rows,
-      putClaimant: (ref, r) => stored.push([ref, r]),
+      putClaimant: (ref, r) => void stored.push([ref, r]),
     });
     expect(summary.started).toEqual([]);
     expect(started).toEqual([]);
@@ -267,12 +267,12 @@ interface ReportRowsCase extends Expectation {
 }
 
 describe('weekly reports: bad rows rejected with the field named, bad files refused whole', () => {
-  const reportsStored = () => {
-    const s = new StubStore(process.env.HWC_DB!);
+  const reportsStored = async () => {
+    const s = await StubStore.open(process.env.HWC_DB!);
     try {
-      return s.reports().length;
+      return (await s.reports()).length;
     } finally {
-      s.close();
+      await s.close();
     }
   };
 
@@ -340,12 +340,12 @@ describe('weekly reports: bad rows rejected with the field named, bad files refu
 
   const files = filesWithExpectations<Expectation>('report-files');
   it.each(files.map((f) => [`report-files/${f.file}`, f] as const))('%s', async (_n, f) => {
-    const before = reportsStored();
+    const before = await reportsStored();
     const { error, stdout } = await refused(() => report(f.path, { toJsaps: true }));
     expect(error.exitCode).toBe(2);
     expect(stdout).toBe('');
     expectClean(error.message, f.expect);
-    expect(reportsStored()).toBe(before);
+    expect(await reportsStored()).toBe(before);
   });
 
   it('--office that is not an office mnemonic', async () => {

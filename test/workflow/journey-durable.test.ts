@@ -21,7 +21,7 @@ describe('journey workflow over weeks', () => {
   it('waits weeks in seconds and performs each effect exactly once in the stub systems', async () => {
     const { taskQueue, store } = w;
     {
-      const { handle, offset } = await startJourneyAt(env, taskQueue, 'C-2003');
+      const { handle, offset } = await startJourneyAt(env, taskQueue, 'C-2003', store);
       const sleepUntil = async (iso: string) => {
         const ms = Date.parse(iso) - ((await env.currentTimeMs()) + offset);
         if (ms > 0) await env.sleep(ms);
@@ -49,11 +49,11 @@ describe('journey workflow over weeks', () => {
         { reason: 'attendance not recorded', at: '2026-02-03T17:00:00.000Z' },
         { reason: 'attendance not recorded', at: '2026-02-04T17:00:00.000Z' },
       ]);
-      const outbox = store.outbox({ workflowId: handle.workflowId });
+      const outbox = await store.outbox({ workflowId: handle.workflowId });
       const letters = outbox.filter((r) => r.kind === 'comms.letter').map((r) => r.details.letter);
       expect(letters).toEqual(['ESAHWC1', 'ESAHWC4']);
       expect(new Set(outbox.map((r) => r.key)).size).toBe(outbox.length);
-      expect(store.diary({ workflowId: handle.workflowId }).map((a) => [a.kind, a.status])).toEqual([
+      expect((await store.diary({ workflowId: handle.workflowId })).map((a) => [a.kind, a.status])).toEqual([
         ['PRE_CALL', 'held'],
         ['HWC', 'attended'],
       ]);

@@ -29,9 +29,9 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 
 describe('journey workflow', () => {
   it('rejects invalid Updates with the reason and records none of them in history', async () => {
-    const { taskQueue } = w;
+    const { taskQueue, store } = w;
     {
-      const { handle } = await startJourneyAt(env, taskQueue, 'C-2001');
+      const { handle } = await startJourneyAt(env, taskQueue, 'C-2001', store);
       const send = (ev: Record<string, unknown>) => handle.executeUpdate(eventUpdate, { args: [ev as never] });
 
       const wrongRole = await rejection(
@@ -63,9 +63,9 @@ describe('journey workflow', () => {
   });
 
   it('drops an invalid Signal and applies a valid one', async () => {
-    const { taskQueue } = w;
+    const { taskQueue, store } = w;
     {
-      const { handle } = await startJourneyAt(env, taskQueue, 'C-2002');
+      const { handle } = await startJourneyAt(env, taskQueue, 'C-2002', store);
 
       await handle.signal(eventSignal, { type: 'ATTENDED', by: coach });
       await handle.signal(eventSignal, { type: 'BOOKING_CALL', contacted: false, by: coach });
