@@ -6,6 +6,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { holidaysForJourney } from '../domain/bank-holidays';
+import { CURRENT_POLICY, type Policy } from '../domain/policy';
 import { ClaimantRecord, describeZodError, type ClaimantRecordInput } from '../domain/schemas';
 import { HwcOffice, HwcStage, HwcWorkCoach, HwcOutcome, HwcEasementUsed } from '../workflows/search-attributes';
 import { BUSY, eventUpdate, workflowIdFor, type EventRequest, type EventResult } from '../workflows/messages';
@@ -22,6 +23,8 @@ export interface StartOptions {
   /** Where the JSAPS stub keeps the record for later checks (pre-call, deferral review). */
   putClaimant?: (ref: string, record: ClaimantRecord) => void;
   searchAttributes?: boolean;
+  /** The rules the journey keeps for life (recorded in its input); default: the current policy. */
+  policy?: Policy;
 }
 
 export type StartResult = { status: 'started' | 'already-exists'; workflowId: string; claimantRef: string };
@@ -43,6 +46,7 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
           office: o.office,
           record,
           holidays: holidaysForJourney(new Date().toISOString()),
+          policy: o.policy ?? CURRENT_POLICY,
           searchAttributes: o.searchAttributes,
         },
       ],

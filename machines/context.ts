@@ -13,6 +13,7 @@ import type {
   OutcomeReason,
   StaffIdentity,
 } from '../domain/schemas';
+import { POLICY_WHEN_NONE_RECORDED, type Policy } from '../domain/policy';
 
 /** Inputs the clock delivers, in the order they fire when due at the same instant. */
 export const TIMER_EVENTS = [
@@ -79,12 +80,15 @@ export interface JourneyInput {
   record: ClaimantRecord;
   start: string;
   holidays: string[];
+  /** The rule parameters the journey keeps for life; none: a journey started before they were recorded. */
+  policy?: Policy;
 }
 
 export interface JourneyContext {
   office: string;
   record: ClaimantRecord;
   holidays: string[];
+  policy: Policy;
   workCoach: string;
   /** Logical time of the input being handled; set by the step function before each input. */
   now: string;
@@ -119,6 +123,7 @@ export function initialContext(input: JourneyInput, workCoach: string): JourneyC
     office: input.office,
     record: input.record,
     holidays: input.holidays,
+    policy: input.policy ?? POLICY_WHEN_NONE_RECORDED,
     workCoach,
     now: input.start,
     screeningDay: null,

@@ -11,6 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { StubStore } from '../activities/store';
 import { holidaysForJourney } from '../domain/bank-holidays';
+import { CURRENT_POLICY, type Policy } from '../domain/policy';
 import type { JourneyEvent, Scenario, Trace } from '../domain/schemas';
 import { testServerExecutable } from '../worker/binaries';
 import { installRuntime } from '../worker/runtime';
@@ -98,8 +99,8 @@ export class TemporalSimulator {
 
   private runs = 0;
 
-  async run(scenario: Scenario): Promise<Trace> {
-    return (await this.execute(scenario, false)).trace;
+  async run(scenario: Scenario, policy: Policy = CURRENT_POLICY): Promise<Trace> {
+    return (await this.execute(scenario, false, policy)).trace;
   }
 
   /** Run a scenario and also return the finished workflow's history (golden histories for `hwc audit`). */
@@ -108,7 +109,11 @@ export class TemporalSimulator {
     return { trace, history: history! };
   }
 
-  private async execute(scenario: Scenario, withHistory: boolean): Promise<{ trace: Trace; history?: History }> {
+  private async execute(
+    scenario: Scenario,
+    withHistory: boolean,
+    policy: Policy = CURRENT_POLICY,
+  ): Promise<{ trace: Trace; history?: History }> {
     const ref = scenario.claimant.claimantRef;
     // JSAPS holds the scenario's record: the pre-call check reads it from the stub, as in production.
     this.store.putClaimant(ref, scenario.claimant);
@@ -123,6 +128,7 @@ export class TemporalSimulator {
           record: scenario.claimant,
           holidays: holidaysForJourney(scenario.start),
           start: scenario.start,
+          policy,
           clockOffsetMs: offsetMs,
           searchAttributes: false,
         },
@@ -147,10 +153,10 @@ export class TemporalSimulator {
   }
 }
 
-export async function simulateOnTemporal(scenario: Scenario): Promise<Trace> {
+export async function simulateOnTemporal(scenario: Scenario, policy: Policy = CURRENT_POLICY): Promise<Trace> {
   const sim = await TemporalSimulator.create();
   try {
-    return await sim.run(scenario);
+    return await sim.run(scenario, policy);
   } finally {
     await sim.close();
   }

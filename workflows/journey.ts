@@ -3,6 +3,7 @@
 // order. The journey state lives in memory; Temporal's history makes it durable and replayable.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { recordedPolicy } from '../domain/policy';
 import { ClaimantRecord, type Trace } from '../domain/schemas';
 import { ACTIVITY_FOR_EFFECT, describeEffect, type TimerEvent } from '../machines/context';
 import { TIMER_WORDS, waitingFor } from '../machines/describe';
@@ -59,12 +60,15 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   if (!parsed.success)
     throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
   const record = parsed.data;
+  const policy = recordedPolicy(input.policy);
+  if (policy === null) throw wf.ApplicationFailure.nonRetryable('input.policy is not a valid Policy', 'BadData');
 
   let state: JourneyState = startJourney({
     office: input.office,
     record,
     start: input.start ?? businessNow(),
     holidays: input.holidays,
+    policy,
   });
   let version = 0;
   let performed = 0;
