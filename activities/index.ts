@@ -58,6 +58,8 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
         });
       if (performed && effect.kind === 'lms.updateAppointment')
         store.setAppointmentStatus(workflowId, effect.appointmentId, effect.status);
+      if (performed && effect.kind === 'lms.moveAppointment')
+        store.setAppointmentCoach(workflowId, effect.appointmentId, effect.workCoach);
       return performed;
     });
     return { key, performed: tx() };

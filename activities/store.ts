@@ -128,6 +128,13 @@ export class StubStore {
       .run(status, workflowId, appointmentId);
   }
 
+  /** A case moved to another work coach (WORK_COACH_CHANGED): its booked appointment goes with it. */
+  setAppointmentCoach(workflowId: string, appointmentId: number, workCoach: string) {
+    this.db
+      .prepare(`UPDATE diary SET work_coach = ? WHERE workflow_id = ? AND appointment_id = ?`)
+      .run(workCoach, workflowId, appointmentId);
+  }
+
   outbox(filter: { claimantRef?: string; workflowId?: string } = {}): OutboxRow[] {
     const rows = this.db
       .prepare(

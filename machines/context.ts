@@ -6,6 +6,7 @@ import type {
   AppointmentKind,
   AppointmentStatus,
   ClaimantRecord,
+  ContactAttempt,
   DeferralCategory,
   LetterType,
   NotificationType,
@@ -44,6 +45,8 @@ export type Effect =
       minutes: number;
     }
   | { kind: 'lms.updateAppointment'; appointmentId: number; status: AppointmentStatus }
+  | { kind: 'lms.assignCase'; workCoach: string }
+  | { kind: 'lms.moveAppointment'; appointmentId: number; workCoach: string }
   | { kind: 'lms.createWorkflow'; purpose: string; due: string }
   | { kind: 'lms.recordActionPlan'; actions: { what: string; where: string; when: string }[]; myValues: string }
   | { kind: 'lms.raiseDoubt'; failure: 'FTA' | 'FTP' }
@@ -107,6 +110,8 @@ export interface JourneyContext {
   notifications: { type: NotificationType; at: string }[];
   markers: { marker: 'CC & HWC'; stage: string; at: string }[];
   doubts: { raisedAt: string; withdrawnAt: string | null }[];
+  deferrals: { at: string; category: DeferralCategory; until: string }[];
+  contacts: ContactAttempt[];
   escalations: { reason: string; at: string }[];
   referredToDmAt: string | null;
   outcome: Outcome | null;
@@ -141,6 +146,8 @@ export function initialContext(input: JourneyInput, workCoach: string): JourneyC
     notifications: [],
     markers: [],
     doubts: [],
+    deferrals: [],
+    contacts: [],
     escalations: [],
     referredToDmAt: null,
     outcome: null,
@@ -168,6 +175,8 @@ export class Draft {
       notifications: [...ctx.notifications],
       markers: [...ctx.markers],
       doubts: ctx.doubts.map((d) => ({ ...d })),
+      deferrals: [...ctx.deferrals],
+      contacts: [...ctx.contacts],
       escalations: [...ctx.escalations],
       effects: [...ctx.effects],
       rules: [...ctx.rules],
@@ -274,6 +283,8 @@ export const ACTIVITY_FOR_EFFECT = {
   'lms.readAdjustments': 'readAdjustments',
   'lms.bookAppointment': 'bookAppointment',
   'lms.updateAppointment': 'updateAppointment',
+  'lms.assignCase': 'assignCase',
+  'lms.moveAppointment': 'moveAppointment',
   'lms.createWorkflow': 'createLmsWorkflow',
   'lms.recordActionPlan': 'recordActionPlan',
   'lms.raiseDoubt': 'raiseDoubt',
@@ -302,6 +313,10 @@ export function describeEffect(e: Effect): string {
       return `LMS diary: book ${e.appointment} (${e.minutes} min) at ${e.appointmentAt} with ${e.workCoach}`;
     case 'lms.updateAppointment':
       return `LMS diary: appointment ${e.appointmentId} ${e.status}`;
+    case 'lms.assignCase':
+      return `LMS: case assigned to work coach ${e.workCoach}`;
+    case 'lms.moveAppointment':
+      return `LMS diary: appointment ${e.appointmentId} moved to ${e.workCoach}`;
     case 'lms.createWorkflow':
       return `LMS workflow: ${e.purpose} due ${e.due}`;
     case 'lms.recordActionPlan':

@@ -22,7 +22,7 @@ import {
   wcaWithinThreeWeeks,
   workCoachFor,
 } from '../domain/rules';
-import type { ClaimantRecord, ExemptionCategory, JourneyEvent } from '../domain/schemas';
+import type { ClaimantRecord, ContactAttempt, ExemptionCategory, JourneyEvent } from '../domain/schemas';
 import { edit, initialContext, type Draft, type JourneyContext, type JourneyInput, type TimerEvent } from './context';
 
 /** A person's event as the machine sees it: validated, with its logical time and who recorded it. */
@@ -40,6 +40,23 @@ const bookedHwc = (c: JourneyContext) => c.appointments.findLast((a) => a.kind =
 /** The instant the next booking will use: the agreed or rebooking slot, else the target date at 10:00. */
 const hwcToBook = (c: JourneyContext) => c.slot ?? atLocal(c.targetDate!, DEFAULT_SLOT_TIME);
 const firstEscalation = (c: JourneyContext) => closeOfBusiness(addWorkingDays(today(c), 1, cal(c)));
+
+/** Whether a call, visit or contact reached the claimant; null for events that are not an attempt. */
+function reachedBy(e: MachineEvent): boolean | null {
+  switch (e.type) {
+    case 'BOOKING_CALL':
+    case 'FTA_CALL':
+      return e.contacted;
+    case 'PRE_CALL':
+      return e.result !== 'no_answer';
+    case 'SAFEGUARD_VISIT':
+      return e.seen;
+    case 'CLAIMANT_CONTACT':
+      return true;
+    default:
+      return null;
+  }
+}
 
 /** The one rule for every contact (A3.7): exemption news, good cause, easement, else the doubt path. */
 const resolveContact = [
@@ -109,6 +126,22 @@ export const journeyMachine = setup({
       edit((d, e: MachineEvent) => {
         if ('by' in e && e.by) d.c.lastBy = e.by;
         if ('notes' in e && e.notes) d.note(`${e.type}: ${e.notes}`);
+        const reached = reachedBy(e);
+        if (reached !== null) d.c.contacts.push({ at: d.now, event: e.type as ContactAttempt['event'], reached });
+      }),
+    ),
+    changeWorkCoach: assign(
+      edit((d, e: MachineEvent) => {
+        const { workCoach } = e as E<'WORK_COACH_CHANGED'>;
+        const from = d.c.workCoach;
+        if (workCoach === from) return d.rule(`work coach ${from} already has the case`);
+        d.rule(`case moved from work coach ${from} to ${workCoach}; appointments still booked move with it`);
+        d.c.workCoach = workCoach;
+        d.effect({ kind: 'lms.assignCase', workCoach });
+        for (const a of d.c.appointments.filter((x) => x.status === 'booked')) {
+          a.workCoach = workCoach;
+          d.effect({ kind: 'lms.moveAppointment', appointmentId: a.id, workCoach });
+        }
       }),
     ),
     refreshRecord: assign(
@@ -183,6 +216,7 @@ export const journeyMachine = setup({
         d.cancelBooked();
         d.timer('BOOKING_CALL_TIMEOUT', null);
         d.c.deferral = { category, until };
+        d.c.deferrals.push({ at: d.now, category, until });
         d.rule(`deferred: ${category} until ${until}`);
         d.marker('Def CC & HWC');
         d.effect({ kind: 'lms.createWorkflow', purpose: 'deferral review', due: until });
@@ -465,6 +499,7 @@ export const journeyMachine = setup({
           },
           { actions: ['noteEvent', 'storeWcaDate'] },
         ],
+        WORK_COACH_CHANGED: { actions: ['noteEvent', 'changeWorkCoach'] },
         REMINDER_DUE: { actions: 'sendReminder' },
         ESCALATION_DUE: { actions: 'escalate' },
       },
@@ -659,6 +694,7 @@ export const journeyMachine = setup({
       exit: 'stopEscalations',
       on: {
         DM_DECISION: { target: '#hwc.sanctionReferred', actions: ['noteEvent', 'recordDmDecision'] },
+        WORK_COACH_CHANGED: { actions: ['noteEvent', 'changeWorkCoach'] },
         ESCALATION_DUE: { actions: 'escalate' },
       },
     },
