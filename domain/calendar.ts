@@ -39,11 +39,16 @@ function offsetMinutes(ms: number): number {
   return remember(offsets, hour, DateTime.fromMillis(hour * HOUR_MS, { zone: ZONE }).offset);
 }
 
-/** The London wall-clock reading of an instant as an ISO string `YYYY-MM-DDTHH:mm:…` (UTC-formatted). */
+let lastInstant = '';
+let lastWall: string | null = null;
+/** The London wall-clock reading of an instant as an ISO string `YYYY-MM-DDTHH:mm:…` (UTC-formatted).
+ *  One step asks about the same instant (its logical time) many times: the last answer is kept. */
 function wallClock(instant: string): string | null {
+  if (instant === lastInstant) return lastWall;
   const ms = Date.parse(instant);
-  if (Number.isNaN(ms)) return null;
-  return new Date(ms + offsetMinutes(ms) * 60_000).toISOString();
+  lastInstant = instant;
+  lastWall = Number.isNaN(ms) ? null : new Date(ms + offsetMinutes(ms) * 60_000).toISOString();
+  return lastWall;
 }
 
 /** The London calendar day of an instant. */
@@ -114,7 +119,7 @@ export function isWorkingDay(date: string, cal: Calendar): boolean {
 export function addWorkingDays(date: string, n: number, cal: Calendar): string {
   const holidays = holidaySet(cal);
   let day = dayNumber(date);
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     day++;
     const d = dateOf(day);
     if ((((day + 3) % 7) + 7) % 7 < 5 && !holidays.has(d)) left--;
@@ -126,7 +131,7 @@ export function addWorkingDays(date: string, n: number, cal: Calendar): string {
 export function subtractWorkingDays(date: string, n: number, cal: Calendar): string {
   const holidays = holidaySet(cal);
   let day = dayNumber(date);
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     day--;
     const d = dateOf(day);
     if ((((day + 3) % 7) + 7) % 7 < 5 && !holidays.has(d)) left--;
