@@ -31,6 +31,7 @@ import {
   type EventRequest,
   type JourneyWorkflowInput,
 } from './messages';
+import { JourneyProjection } from './projection';
 import { HwcEasementUsed, HwcNextDeadline, HwcOffice, HwcOutcome, HwcStage, HwcWorkCoach } from './search-attributes';
 
 const ACTIVITY_OPTIONS = {
@@ -56,6 +57,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   const offset = input.clockOffsetMs ?? 0;
   const businessNow = () => new Date(Date.now() + offset).toISOString();
   const { workflowId } = wf.workflowInfo();
+  const projection = new JourneyProjection(workflowId, ACTIVITY_OPTIONS);
   const parsed = ClaimantRecord.safeParse(input.record);
   if (!parsed.success)
     throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
@@ -208,10 +210,19 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
       const effect = effects()[performed];
       const name = ACTIVITY_FOR_EFFECT[effect.kind];
       await activities[name].executeWithOptions({ ...ACTIVITY_OPTIONS, summary: describeEffect(effect) }, [
-        { workflowId, claimantRef: record.claimantRef, effect },
+        {
+          workflowId,
+          claimantRef: record.claimantRef,
+          effect,
+          ...projection.rider(state, performed === effects().length - 1),
+        },
       ]);
       loopMoved();
       performed = effect.seq;
+    }
+    if (await projection.flush(state)) {
+      loopMoved();
+      return performEffects(); // a person's event may have come in while the projection was written
     }
   }
 
