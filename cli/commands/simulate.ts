@@ -248,7 +248,10 @@ export function register(program: Command) {
     .option('--compare <what-if.json>', 'with --caseload: run it again under these parameters and show both')
     .option('--behaviour <model.json>', 'with a report: what people do (probabilities; docs/mi.md)')
     .option('--seed <n>', 'with a report: the random seed (default 1); the same seed gives the same run')
-    .option('--start <instant>', 'with a report: when the report runs (default: 14 days after the latest claim start)')
+    .option(
+      '--start <instant>',
+      'with a report: when the report runs (default: the Tuesday 09:00 on or after 14 days past the latest claim start)',
+    )
     .option('--office <O>', 'with a report: the office running it (default: each row’s own office)')
     .option('--json', 'with --caseload: the figures as JSON')
     .option('--csv', 'with --caseload: the figures as CSV')
