@@ -4,12 +4,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ClaimantRecord } from '../domain/schemas';
 import { ACTIVITY_FOR_EFFECT, type EffectActivityName, type RecordedEffect } from '../machines/context';
+import type { ProjectionRow, ProjectionStore } from './projection';
 import type { StubStore, StubSystem } from './store';
 
 export interface EffectRequest {
   workflowId: string;
   claimantRef: string;
   effect: RecordedEffect;
+  /** The journey's MI projection row, riding on the last effect of a step (activities/projection.ts). */
+  projection?: ProjectionRow;
 }
 
 export interface EffectResult {
@@ -24,6 +27,8 @@ export interface ActivityDeps {
   store: StubStore;
   /** How long each call to a stub system takes: real systems are not instant (chaos runs, benchmarks). */
   latencyMs?: number;
+  /** Where MI projection rows go; without it they are dropped (tests of the stubs alone). */
+  projection?: ProjectionStore;
 }
 
 type EffectActivities = Record<EffectActivityName, (req: EffectRequest) => Promise<EffectResult>>;
@@ -31,7 +36,7 @@ type EffectActivities = Record<EffectActivityName, (req: EffectRequest) => Promi
 /** After this many attempts a missing claimant record is escalated to a person (and still retried). */
 export const MISSING_RECORD_ESCALATION_ATTEMPT = 3;
 
-export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
+export function createActivities({ store, latencyMs = 0, projection }: ActivityDeps) {
   const latency = () => (latencyMs > 0 ? new Promise((r) => setTimeout(r, latencyMs)) : Promise.resolve());
   const refuseWhileDown = async (system: StubSystem) => {
     const until = await store.faultUntil(system);
@@ -39,7 +44,12 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
       throw ApplicationFailure.retryable(`${system.toUpperCase()} unavailable until ${until}`, 'SystemUnavailable');
   };
 
-  const perform = async ({ workflowId, claimantRef, effect }: EffectRequest): Promise<EffectResult> => {
+  const perform = async ({
+    workflowId,
+    claimantRef,
+    effect,
+    projection: row,
+  }: EffectRequest): Promise<EffectResult> => {
     if (!workflowId || !claimantRef || !effect?.kind || !Number.isInteger(effect.seq))
       throw ApplicationFailure.nonRetryable('effect request lacks workflowId, claimantRef or effect', 'BadData');
     const system: StubSystem = effect.kind.startsWith('comms.') ? 'comms' : 'lms';
@@ -63,8 +73,12 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
         });
       if (first && effect.kind === 'lms.updateAppointment')
         await tx.setAppointmentStatus(workflowId, effect.appointmentId, effect.status);
+      if (first && effect.kind === 'lms.moveAppointment')
+        await tx.setAppointmentCoach(workflowId, effect.appointmentId, effect.workCoach);
       return first;
     });
+    // After the effect: a failed write retries the activity, and the effect is not done twice.
+    if (row && projection) await projection.write(row);
     return { key, performed };
   };
 
@@ -106,6 +120,10 @@ export function createActivities({ store, latencyMs = 0 }: ActivityDeps) {
           'BadData',
         );
       return parsed.data;
+    },
+    /** A step that changed the trace without an effect to carry its projection row (activities/projection.ts). */
+    async projectJourney(row: ProjectionRow): Promise<{ written: boolean }> {
+      return { written: projection ? await projection.write(row) : false };
     },
   };
 }

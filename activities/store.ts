@@ -175,6 +175,15 @@ export class StubStore {
     ]);
   }
 
+  /** A case moved to another work coach (WORK_COACH_CHANGED): its booked appointment goes with it. */
+  async setAppointmentCoach(workflowId: string, appointmentId: number, workCoach: string): Promise<void> {
+    await this.db.run(`UPDATE diary SET work_coach = $1 WHERE workflow_id = $2 AND appointment_id = $3`, [
+      workCoach,
+      workflowId,
+      appointmentId,
+    ]);
+  }
+
   /** What was recorded, oldest first; sealed fields are opened with the store's keys. */
   async outbox(filter: { claimantRef?: string; workflowId?: string } = {}): Promise<OutboxRow[]> {
     const rows = await this.db.query<OutboxDbRow>(

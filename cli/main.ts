@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors';
 import * as simulate from './commands/simulate';
+import * as mi from './commands/mi';
 import * as diagram from './commands/diagram';
 import * as dev from './commands/dev';
 import * as worker from './commands/worker';
@@ -23,6 +24,7 @@ for (const command of [
   report,
   schedule,
   cases,
+  mi,
   show,
   event,
   outbox,

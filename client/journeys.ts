@@ -6,6 +6,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { holidaysForJourney } from '../domain/bank-holidays';
+import { CURRENT_POLICY, type Policy } from '../domain/policy';
 import { ClaimantRecord, describeZodError, type ClaimantRecordInput } from '../domain/schemas';
 import { HwcOffice, HwcStage, HwcWorkCoach, HwcOutcome, HwcEasementUsed } from '../workflows/search-attributes';
 import { BUSY, eventUpdate, workflowIdFor, type EventRequest, type EventResult } from '../workflows/messages';
@@ -27,6 +28,8 @@ export interface StartOptions {
   searchAttributes?: boolean;
   /** The issuer keys the journey will trust (identity/keys.ts `trusted`): who may sign its events. */
   trust: TrustedKey[];
+  /** The rules the journey keeps for life (recorded in its input); default: the current policy. */
+  policy?: Policy;
 }
 
 export type StartResult = { status: 'started' | 'already-exists'; workflowId: string; claimantRef: string };
@@ -49,6 +52,7 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
           office: o.office,
           record,
           holidays: holidaysForJourney(new Date().toISOString()),
+          policy: o.policy ?? CURRENT_POLICY,
           searchAttributes: o.searchAttributes,
           trust: o.trust,
         },

@@ -1,6 +1,7 @@
 // The screening rules of journey.md A3 step 1, A4 (exemptions), A5 (deferrals) and the WCA rule.
 // Pure functions of the claimant record and a check date; every date rule is inclusive at both ends (A7).
 import { addDays, addMonths, addWeeks, addWorkingDays, onOrAfterWorkingDay, laterOf, type Calendar } from './calendar';
+import { HWC_POLICY_V1, type PolicyParameters } from './policy';
 import {
   EXEMPTION_CATEGORIES,
   DEFERRAL_CATEGORIES,
@@ -103,14 +104,29 @@ export function deferralCandidates(r: ClaimantRecord, on: string): DeferralCateg
 /** A3 step 1.2: built but not in payment. A registered claim is a deferral candidate instead. */
 export const esaNotInPayment = (r: ClaimantRecord) => r.claim.status === 'built' && !r.claim.inPayment;
 
-/** A3 step 1.4: the later of claim start + 28 days and screening day + 3 wd, on a working day. */
-export function targetHwcDate(r: ClaimantRecord, screeningDay: string, cal: Calendar): string {
-  return onOrAfterWorkingDay(laterOf(addDays(r.claim.startDate, 28), addWorkingDays(screeningDay, 3, cal)), cal);
+type TargetPolicy = Pick<PolicyParameters, 'targetAfterClaimStartDays' | 'targetAfterScreeningWorkingDays'>;
+
+/** A3 step 1.4: the later of claim start + 28 days and screening day + 3 wd (the policy's numbers), on a
+ *  working day. */
+export function targetHwcDate(
+  r: ClaimantRecord,
+  screeningDay: string,
+  cal: Calendar,
+  policy: TargetPolicy = HWC_POLICY_V1,
+): string {
+  const afterClaim = addDays(r.claim.startDate, policy.targetAfterClaimStartDays);
+  const afterScreening = addWorkingDays(screeningDay, policy.targetAfterScreeningWorkingDays, cal);
+  return onOrAfterWorkingDay(laterOf(afterClaim, afterScreening), cal);
 }
 
-/** The WCA rule: a WCA on or before HWC date + 21 days (a past one included) makes the HWC unnecessary. */
-export function wcaWithinThreeWeeks(wcaDate: string | null | undefined, hwcDate: string): boolean {
-  return !!wcaDate && wcaDate <= addDays(hwcDate, 21);
+/** The WCA rule: a WCA on or before HWC date + 21 days (the policy's horizon; a past one included) makes the
+ *  HWC unnecessary. */
+export function wcaWithinThreeWeeks(
+  wcaDate: string | null | undefined,
+  hwcDate: string,
+  horizonDays: number = HWC_POLICY_V1.wcaHorizonDays,
+): boolean {
+  return !!wcaDate && wcaDate <= addDays(hwcDate, horizonDays);
 }
 
 /** A7: the work coach for pre-call and HWC. */

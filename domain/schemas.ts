@@ -191,6 +191,13 @@ function onlyWhen(flag: string, fields: readonly string[]) {
   };
 }
 
+/** A work coach's id in LMS, as `lms.workCoach` holds it (`WC-01`). */
+export const WorkCoachId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(20, 'must be at most 20 characters')
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be a work coach id: letters, digits, ".", "-" or "_"');
+
 export const Action = z.strictObject({ what: Text(300).min(1), where: Text(300), when: Text(300) });
 
 export const JourneyEvent = z.discriminatedUnion('type', [
@@ -233,6 +240,7 @@ export const JourneyEvent = z.discriminatedUnion('type', [
   ev('CLAIM_CLOSED', {}),
   ev('EXEMPTION_IDENTIFIED', { category: ExemptionCategory }),
   ev('WCA_SCHEDULED', { date: LocalDate }),
+  ev('WORK_COACH_CHANGED', { workCoach: WorkCoachId }),
 ]);
 export type JourneyEvent = z.infer<typeof JourneyEvent>;
 export type JourneyEventType = JourneyEvent['type'];
@@ -255,13 +263,17 @@ export const EVENT_TYPES = [
   'CLAIM_CLOSED',
   'EXEMPTION_IDENTIFIED',
   'WCA_SCHEDULED',
+  'WORK_COACH_CHANGED',
 ] as const satisfies readonly JourneyEventType[];
+
+/** Events only a team leader records: advice on an unclear exemption, moving a case to another work coach. */
+const TEAM_LEADER_EVENTS: readonly string[] = ['TEAM_LEADER_ADVICE', 'WORK_COACH_CHANGED'];
 
 /** Who may record each event (B2): the first role listed is the one a scenario event without `by` gets. */
 export const ROLES_FOR_EVENT: Record<JourneyEventType, readonly Role[]> = Object.fromEntries(
   EVENT_TYPES.map((t) => [
     t,
-    t === 'TEAM_LEADER_ADVICE' ? ['team_leader'] : t === 'DM_DECISION' ? ['decision_maker'] : ['sds', 'work_coach'],
+    TEAM_LEADER_EVENTS.includes(t) ? ['team_leader'] : t === 'DM_DECISION' ? ['decision_maker'] : ['sds', 'work_coach'],
   ]),
 ) as unknown as Record<JourneyEventType, readonly Role[]>;
 
@@ -291,8 +303,20 @@ export interface Appointment {
   status: AppointmentStatus;
 }
 
+/** A person's attempt to reach the claimant, and whether it did (for the figures, docs/mi.md). */
+export interface ContactAttempt {
+  at: Instant;
+  event: 'BOOKING_CALL' | 'PRE_CALL' | 'FTA_CALL' | 'CLAIMANT_CONTACT' | 'SAFEGUARD_VISIT';
+  /** The claimant was spoken to or seen (a claimant's own contact always counts). */
+  reached: boolean;
+}
+
 export interface Trace {
   claimantRef: string;
+  /** The office the journey runs for, and the work coach who has the case now. */
+  office: string;
+  workCoach: string;
+  claimStartDate: LocalDate;
   status: 'running' | 'ended';
   stage: string;
   outcome: Outcome | null;
@@ -305,6 +329,8 @@ export interface Trace {
   markers: { marker: 'CC & HWC'; stage: string; at: Instant }[];
   doubts: { raisedAt: Instant; withdrawnAt: Instant | null }[];
   referredToDmAt: Instant | null;
+  deferrals: { at: Instant; category: DeferralCategory; until: LocalDate }[];
+  contacts: ContactAttempt[];
   escalations: { reason: string; at: Instant }[];
   transitions: { at: Instant; event: string; from: string; to: string; by: string | null }[];
   endedAt: Instant | null;

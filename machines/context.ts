@@ -6,6 +6,7 @@ import type {
   AppointmentKind,
   AppointmentStatus,
   ClaimantRecord,
+  ContactAttempt,
   DeferralCategory,
   LetterType,
   NotificationType,
@@ -13,6 +14,7 @@ import type {
   OutcomeReason,
   StaffIdentity,
 } from '../domain/schemas';
+import { POLICY_WHEN_NONE_RECORDED, type Policy } from '../domain/policy';
 
 /** Inputs the clock delivers, in the order they fire when due at the same instant. */
 export const TIMER_EVENTS = [
@@ -43,6 +45,8 @@ export type Effect =
       minutes: number;
     }
   | { kind: 'lms.updateAppointment'; appointmentId: number; status: AppointmentStatus }
+  | { kind: 'lms.assignCase'; workCoach: string }
+  | { kind: 'lms.moveAppointment'; appointmentId: number; workCoach: string }
   | { kind: 'lms.createWorkflow'; purpose: string; due: string }
   | { kind: 'lms.recordActionPlan'; actions: { what: string; where: string; when: string }[]; myValues: string }
   | { kind: 'lms.raiseDoubt'; failure: 'FTA' | 'FTP' }
@@ -79,12 +83,15 @@ export interface JourneyInput {
   record: ClaimantRecord;
   start: string;
   holidays: string[];
+  /** The rule parameters the journey keeps for life; none: a journey started before they were recorded. */
+  policy?: Policy;
 }
 
 export interface JourneyContext {
   office: string;
   record: ClaimantRecord;
   holidays: string[];
+  policy: Policy;
   workCoach: string;
   /** Logical time of the input being handled; set by the step function before each input. */
   now: string;
@@ -103,6 +110,8 @@ export interface JourneyContext {
   notifications: { type: NotificationType; at: string }[];
   markers: { marker: 'CC & HWC'; stage: string; at: string }[];
   doubts: { raisedAt: string; withdrawnAt: string | null }[];
+  deferrals: { at: string; category: DeferralCategory; until: string }[];
+  contacts: ContactAttempt[];
   escalations: { reason: string; at: string }[];
   referredToDmAt: string | null;
   outcome: Outcome | null;
@@ -119,6 +128,7 @@ export function initialContext(input: JourneyInput, workCoach: string): JourneyC
     office: input.office,
     record: input.record,
     holidays: input.holidays,
+    policy: input.policy ?? POLICY_WHEN_NONE_RECORDED,
     workCoach,
     now: input.start,
     screeningDay: null,
@@ -136,6 +146,8 @@ export function initialContext(input: JourneyInput, workCoach: string): JourneyC
     notifications: [],
     markers: [],
     doubts: [],
+    deferrals: [],
+    contacts: [],
     escalations: [],
     referredToDmAt: null,
     outcome: null,
@@ -163,6 +175,8 @@ export class Draft {
       notifications: [...ctx.notifications],
       markers: [...ctx.markers],
       doubts: ctx.doubts.map((d) => ({ ...d })),
+      deferrals: [...ctx.deferrals],
+      contacts: [...ctx.contacts],
       escalations: [...ctx.escalations],
       effects: [...ctx.effects],
       rules: [...ctx.rules],
@@ -269,6 +283,8 @@ export const ACTIVITY_FOR_EFFECT = {
   'lms.readAdjustments': 'readAdjustments',
   'lms.bookAppointment': 'bookAppointment',
   'lms.updateAppointment': 'updateAppointment',
+  'lms.assignCase': 'assignCase',
+  'lms.moveAppointment': 'moveAppointment',
   'lms.createWorkflow': 'createLmsWorkflow',
   'lms.recordActionPlan': 'recordActionPlan',
   'lms.raiseDoubt': 'raiseDoubt',
@@ -297,6 +313,10 @@ export function describeEffect(e: Effect): string {
       return `LMS diary: book ${e.appointment} (${e.minutes} min) at ${e.appointmentAt} with ${e.workCoach}`;
     case 'lms.updateAppointment':
       return `LMS diary: appointment ${e.appointmentId} ${e.status}`;
+    case 'lms.assignCase':
+      return `LMS: case assigned to work coach ${e.workCoach}`;
+    case 'lms.moveAppointment':
+      return `LMS diary: appointment ${e.appointmentId} moved to ${e.workCoach}`;
     case 'lms.createWorkflow':
       return `LMS workflow: ${e.purpose} due ${e.due}`;
     case 'lms.recordActionPlan':

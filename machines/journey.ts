@@ -22,7 +22,7 @@ import {
   wcaWithinThreeWeeks,
   workCoachFor,
 } from '../domain/rules';
-import type { ClaimantRecord, ExemptionCategory, JourneyEvent } from '../domain/schemas';
+import type { ClaimantRecord, ContactAttempt, ExemptionCategory, JourneyEvent } from '../domain/schemas';
 import { edit, initialContext, type Draft, type JourneyContext, type JourneyInput, type TimerEvent } from './context';
 
 /** A person's event as the machine sees it: validated, with its logical time and who recorded it. */
@@ -40,6 +40,23 @@ const bookedHwc = (c: JourneyContext) => c.appointments.findLast((a) => a.kind =
 /** The instant the next booking will use: the agreed or rebooking slot, else the target date at 10:00. */
 const hwcToBook = (c: JourneyContext) => c.slot ?? atLocal(c.targetDate!, DEFAULT_SLOT_TIME);
 const firstEscalation = (c: JourneyContext) => closeOfBusiness(addWorkingDays(today(c), 1, cal(c)));
+
+/** Whether a call, visit or contact reached the claimant; null for events that are not an attempt. */
+function reachedBy(e: MachineEvent): boolean | null {
+  switch (e.type) {
+    case 'BOOKING_CALL':
+    case 'FTA_CALL':
+      return e.contacted;
+    case 'PRE_CALL':
+      return e.result !== 'no_answer';
+    case 'SAFEGUARD_VISIT':
+      return e.seen;
+    case 'CLAIMANT_CONTACT':
+      return true;
+    default:
+      return null;
+  }
+}
 
 /** The one rule for every contact (A3.7): exemption news, good cause, easement, else the doubt path. */
 const resolveContact = [
@@ -62,19 +79,25 @@ export const journeyMachine = setup({
     esaNotInPayment: ({ context }) => esaNotInPayment(context.record),
     exempt: ({ context }) => exemptionFor(context.record, today(context)) !== null,
     exemptionUnclear: ({ context }) => !context.unclearChecked && exemptionUnclear(context.record),
-    wcaWithinThreeWeeksOfTarget: ({ context }) => wcaWithinThreeWeeks(context.wcaDate, context.targetDate!),
+    wcaWithinThreeWeeksOfTarget: ({ context }) =>
+      wcaWithinThreeWeeks(context.wcaDate, context.targetDate!, context.policy.wcaHorizonDays),
     deferralCandidate: ({ context }) => deferralCandidates(context.record, today(context)).length > 0,
-    wcaWithinThreeWeeksOfBooking: ({ context }) => wcaWithinThreeWeeks(context.wcaDate, localDate(hwcToBook(context))),
+    wcaWithinThreeWeeksOfBooking: ({ context }) =>
+      wcaWithinThreeWeeks(context.wcaDate, localDate(hwcToBook(context)), context.policy.wcaHorizonDays),
     wcaWithinThreeWeeksOfBookedHwc: ({ context, event }) => {
       const hwc = bookedHwc(context);
-      return !!hwc && wcaWithinThreeWeeks((event as E<'WCA_SCHEDULED'>).date, localDate(hwc.at));
+      return (
+        !!hwc &&
+        wcaWithinThreeWeeks((event as E<'WCA_SCHEDULED'>).date, localDate(hwc.at), context.policy.wcaHorizonDays)
+      );
     },
     claimNotInPayment: ({ context }) => !context.record.claim.inPayment,
     advisedExempt: ({ event }) => (event as E<'TEAM_LEADER_ADVICE'>).exempt,
     noLongerRequired: ({ event }) => (event as E<'PRE_CALL'>).result === 'no_longer_required',
     exemptionNews: ({ event }) => !!(event as Contact).exemptCategory,
     goodCauseAccepted: ({ event }) => (event as Contact).goodCause === true,
-    easementAvailable: ({ context, event }) => (event as Contact).willRebook === true && !context.easementUsed,
+    easementAvailable: ({ context, event }) =>
+      context.policy.easement && (event as Contact).willRebook === true && !context.easementUsed,
     notContacted: ({ event }) => (event as E<'FTA_CALL'>).contacted === false,
     notSeen: ({ event }) => (event as E<'SAFEGUARD_VISIT'>).seen === false,
   },
@@ -103,6 +126,22 @@ export const journeyMachine = setup({
       edit((d, e: MachineEvent) => {
         if ('by' in e && e.by) d.c.lastBy = e.by;
         if ('notes' in e && e.notes) d.note(`${e.type}: ${e.notes}`);
+        const reached = reachedBy(e);
+        if (reached !== null) d.c.contacts.push({ at: d.now, event: e.type as ContactAttempt['event'], reached });
+      }),
+    ),
+    changeWorkCoach: assign(
+      edit((d, e: MachineEvent) => {
+        const { workCoach } = e as E<'WORK_COACH_CHANGED'>;
+        const from = d.c.workCoach;
+        if (workCoach === from) return d.rule(`work coach ${from} already has the case`);
+        d.rule(`case moved from work coach ${from} to ${workCoach}; appointments still booked move with it`);
+        d.c.workCoach = workCoach;
+        d.effect({ kind: 'lms.assignCase', workCoach });
+        for (const a of d.c.appointments.filter((x) => x.status === 'booked')) {
+          a.workCoach = workCoach;
+          d.effect({ kind: 'lms.moveAppointment', appointmentId: a.id, workCoach });
+        }
       }),
     ),
     refreshRecord: assign(
@@ -147,7 +186,7 @@ export const journeyMachine = setup({
     computeTarget: assign(
       edit((d) => {
         d.c.unclearChecked = true;
-        d.c.targetDate = targetHwcDate(d.c.record, today(d), cal(d.c));
+        d.c.targetDate = targetHwcDate(d.c.record, today(d), cal(d.c), d.c.policy);
       }),
     ),
     endWcaWithinThreeWeeks: assign(
@@ -177,6 +216,7 @@ export const journeyMachine = setup({
         d.cancelBooked();
         d.timer('BOOKING_CALL_TIMEOUT', null);
         d.c.deferral = { category, until };
+        d.c.deferrals.push({ at: d.now, category, until });
         d.rule(`deferred: ${category} until ${until}`);
         d.marker('Def CC & HWC');
         d.effect({ kind: 'lms.createWorkflow', purpose: 'deferral review', due: until });
@@ -193,10 +233,11 @@ export const journeyMachine = setup({
     openBooking: assign(
       edit((d) => {
         d.c.screeningDay = today(d);
-        d.c.targetDate = targetHwcDate(d.c.record, today(d), cal(d.c));
+        d.c.targetDate = targetHwcDate(d.c.record, today(d), cal(d.c), d.c.policy);
         d.c.slot = null;
         d.effect({ kind: 'lms.readAdjustments' });
-        d.timer('BOOKING_CALL_TIMEOUT', closeOfBusiness(addWorkingDays(today(d), 2, cal(d.c))));
+        const callBy = addWorkingDays(today(d), d.c.policy.bookingCallWorkingDays, cal(d.c));
+        d.timer('BOOKING_CALL_TIMEOUT', closeOfBusiness(callBy));
       }),
     ),
     recordBookingCall: assign(
@@ -212,7 +253,9 @@ export const journeyMachine = setup({
     bookWithoutContact: assign(
       edit((d) => {
         d.timer('BOOKING_CALL_TIMEOUT', null);
-        d.rule('no booking call recorded by close of business on screening day + 2 working days');
+        d.rule(
+          `no booking call recorded by close of business on screening day + ${d.c.policy.bookingCallWorkingDays} working days`,
+        );
         d.note('Booked without contact after booking call attempts');
       }),
     ),
@@ -220,7 +263,8 @@ export const journeyMachine = setup({
       edit((d) => {
         const hwcAt = hwcToBook(d.c);
         const hwcDay = localDate(hwcAt);
-        const preCallAt = laterOf(d.now, atLocal(subtractWorkingDays(hwcDay, 2, cal(d.c)), localTime(hwcAt)));
+        const preCallDay = subtractWorkingDays(hwcDay, d.c.policy.preCallLeadWorkingDays, cal(d.c));
+        const preCallAt = laterOf(d.now, atLocal(preCallDay, localTime(hwcAt)));
         d.book('HWC', hwcAt);
         d.book('PRE_CALL', preCallAt);
         d.letter('ESAHWC1');
@@ -321,16 +365,18 @@ export const journeyMachine = setup({
         if (hwc) d.setStatus(hwc, 'ftp');
         d.c.failure = { kind: 'FTP', at: d.now, reasons: [reason] };
         d.note(`Conversation ended: failed to participate: ${reason}`);
-        d.rule('failure: FTP: doubt raised, 7 working day contact window');
+        const days = d.c.policy.contactWindowWorkingDays;
+        d.rule(`failure: FTP: doubt raised, ${days} working day contact window`);
         d.raiseDoubt();
         d.letter('ESA10');
-        d.timer('CONTACT_WINDOW_CLOSED', closeOfBusiness(addWorkingDays(today(d), 7, cal(d.c))));
+        d.timer('CONTACT_WINDOW_CLOSED', closeOfBusiness(addWorkingDays(today(d), days, cal(d.c))));
       }),
     ),
     ftaCallNotAnswered: assign(
       edit((d) => {
-        const closes = closeOfBusiness(addWorkingDays(today(d), 7, cal(d.c)));
-        d.rule('FTA call not answered: letter sent, 7 working day contact window');
+        const days = d.c.policy.contactWindowWorkingDays;
+        const closes = closeOfBusiness(addWorkingDays(today(d), days, cal(d.c)));
+        d.rule(`FTA call not answered: letter sent, ${days} working day contact window`);
         d.letter('FTA_LETTER');
         d.letter('ESA10');
         d.effect({ kind: 'lms.createWorkflow', purpose: 'FTA contact window', due: localDate(closes) });
@@ -340,7 +386,7 @@ export const journeyMachine = setup({
     arrangeSafeguardVisit: assign(
       edit((d) => {
         d.timer('CONTACT_WINDOW_CLOSED', null);
-        d.rule('no contact within 7 working days: safeguard visit');
+        d.rule(`no contact within ${d.c.policy.contactWindowWorkingDays} working days: safeguard visit`);
         d.effect({ kind: 'lms.arrangeSafeguardVisit' });
       }),
     ),
@@ -380,12 +426,14 @@ export const journeyMachine = setup({
         const why =
           contact.willRebook !== true || ('seen' in e && e.seen === false)
             ? 'not prepared to rebook'
-            : 'easement already used';
+            : d.c.policy.easement
+              ? 'easement already used'
+              : 'no easement under this policy';
         d.c.failure?.reasons.push(`no good cause, ${why}`);
         d.rule(`doubt path: no good cause and ${why}`);
         d.raiseDoubt();
         const raised = d.openDoubt()!.raisedAt;
-        const closes = closeOfBusiness(addWorkingDays(localDate(raised), 7, cal(d.c)));
+        const closes = closeOfBusiness(addWorkingDays(localDate(raised), d.c.policy.doubtWindowWorkingDays, cal(d.c)));
         // The doubt window replaces any contact window (a contact in it led here): no safeguard visit now.
         d.timer('CONTACT_WINDOW_CLOSED', null);
         d.timer('DOUBT_WINDOW_CLOSED', laterOf(d.now, closes));
@@ -394,7 +442,9 @@ export const journeyMachine = setup({
     referToDecisionMaker: assign(
       edit((d) => {
         d.timer('DOUBT_WINDOW_CLOSED', null);
-        d.rule('no contact with good cause within 7 working days of the doubt: DART referral');
+        d.rule(
+          `no contact with good cause within ${d.c.policy.doubtWindowWorkingDays} working days of the doubt: DART referral`,
+        );
         const failure = d.c.failure!;
         d.effect({
           kind: 'lms.referToDecisionMaker',
@@ -449,6 +499,7 @@ export const journeyMachine = setup({
           },
           { actions: ['noteEvent', 'storeWcaDate'] },
         ],
+        WORK_COACH_CHANGED: { actions: ['noteEvent', 'changeWorkCoach'] },
         REMINDER_DUE: { actions: 'sendReminder' },
         ESCALATION_DUE: { actions: 'escalate' },
       },
@@ -643,6 +694,7 @@ export const journeyMachine = setup({
       exit: 'stopEscalations',
       on: {
         DM_DECISION: { target: '#hwc.sanctionReferred', actions: ['noteEvent', 'recordDmDecision'] },
+        WORK_COACH_CHANGED: { actions: ['noteEvent', 'changeWorkCoach'] },
         ESCALATION_DUE: { actions: 'escalate' },
       },
     },
@@ -673,7 +725,8 @@ function endQuietly(d: Draft, outcome: 'NOT_REQUIRED', reason: Parameters<Draft[
 function rebook(d: Draft, contact: Contact) {
   d.timer('CONTACT_WINDOW_CLOSED', null);
   d.timer('DOUBT_WINDOW_CLOSED', null);
-  d.c.slot = contact.slot ?? atLocal(addWorkingDays(today(d), 3, cal(d.c)), DEFAULT_SLOT_TIME);
+  const lead = d.c.policy.rebookingLeadWorkingDays;
+  d.c.slot = contact.slot ?? atLocal(addWorkingDays(today(d), lead, cal(d.c)), DEFAULT_SLOT_TIME);
 }
 
 export type JourneyMachine = typeof journeyMachine;

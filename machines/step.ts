@@ -208,6 +208,9 @@ export function toTrace(s: JourneyState): Trace {
   const c = s.snapshot.context;
   return {
     claimantRef: c.record.claimantRef,
+    office: c.office,
+    workCoach: c.workCoach,
+    claimStartDate: c.record.claim.startDate,
     status: isEnded(s) ? 'ended' : 'running',
     stage: stageOf(s.snapshot),
     outcome: c.outcome,
@@ -223,6 +226,8 @@ export function toTrace(s: JourneyState): Trace {
     markers: c.markers,
     doubts: c.doubts,
     referredToDmAt: c.referredToDmAt,
+    deferrals: c.deferrals,
+    contacts: c.contacts,
     escalations: c.escalations,
     transitions: s.transitions,
     endedAt: c.endedAt,

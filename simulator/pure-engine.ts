@@ -1,6 +1,7 @@
 // The pure engine: the step function on a simulated clock, no server. Policy teams use it as a what-if
 // tool (`hwc simulate`); tests use it as the reference the Temporal engine must match.
 import { holidaysForJourney } from '../domain/bank-holidays';
+import { CURRENT_POLICY, type Policy } from '../domain/policy';
 import type { JourneyEvent, Scenario, Trace } from '../domain/schemas';
 import {
   acceptedEvents,
@@ -19,9 +20,15 @@ export class PureEngine implements Engine {
   state: JourneyState;
   private clock: string;
 
-  constructor(scenario: Scenario, holidays = holidaysForJourney(scenario.start)) {
+  constructor(scenario: Scenario, holidays = holidaysForJourney(scenario.start), policy: Policy = CURRENT_POLICY) {
     this.clock = scenario.start;
-    this.state = startJourney({ office: scenario.office, record: scenario.claimant, start: scenario.start, holidays });
+    this.state = startJourney({
+      office: scenario.office,
+      record: scenario.claimant,
+      start: scenario.start,
+      holidays,
+      policy,
+    });
   }
 
   async view(): Promise<EngineView> {

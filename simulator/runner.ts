@@ -1,7 +1,6 @@
 // The delivery rule of journey.md B4, written once for both engines: the pure one (no server) and the
 // Temporal one (a real workflow on the time-skipping test server). Each engine answers "what do you
 // accept, what is your next deadline" and performs "deliver this event at t" and "advance to t".
-import { DateTime } from 'luxon';
 import {
   EVENT_TYPES,
   JourneyEvent,
@@ -43,7 +42,14 @@ export interface RunOptions {
   onProgress?: (line: string) => void;
 }
 
-const oneYearAfter = (t: string) => DateTime.fromISO(t, { zone: 'utc' }).plus({ years: 1 }).toUTC().toISO()!;
+/** The same UTC time a year later (29 February → 28 February), as luxon's `plus({ years: 1 })` gives. */
+export function oneYearAfter(t: string): string {
+  const d = new Date(t);
+  const month = d.getUTCMonth();
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  if (d.getUTCMonth() !== month) d.setUTCDate(0); // 29 Feb became 1 Mar: back to the month's last day
+  return d.toISOString();
+}
 
 /** B2/B4: parse each scripted event (payload and role) before anything runs. */
 export function parseScenarioEvents(scenario: Scenario): (JourneyEvent & { at?: string })[] {

@@ -12,6 +12,7 @@ import type { Worker } from '@temporalio/worker';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { StubStore } from '../activities/store';
 import { holidaysForJourney } from '../domain/bank-holidays';
+import { CURRENT_POLICY, type Policy } from '../domain/policy';
 import type { JourneyEvent, Scenario, Trace } from '../domain/schemas';
 import { testServerExecutable } from '../worker/binaries';
 import { installRuntime } from '../worker/runtime';
@@ -102,8 +103,8 @@ export class TemporalSimulator {
   /** Every event is signed, and every journey verifies it, exactly as in production (identity/ephemeral.ts). */
   private readonly identity = ephemeralIssuer();
 
-  async run(scenario: Scenario): Promise<Trace> {
-    return (await this.execute(scenario, false)).trace;
+  async run(scenario: Scenario, policy: Policy = CURRENT_POLICY): Promise<Trace> {
+    return (await this.execute(scenario, false, policy)).trace;
   }
 
   /** Run a scenario and also return the finished workflow's history (golden histories for `hwc audit`). */
@@ -112,7 +113,11 @@ export class TemporalSimulator {
     return { trace, history: history! };
   }
 
-  private async execute(scenario: Scenario, withHistory: boolean): Promise<{ trace: Trace; history?: History }> {
+  private async execute(
+    scenario: Scenario,
+    withHistory: boolean,
+    policy: Policy = CURRENT_POLICY,
+  ): Promise<{ trace: Trace; history?: History }> {
     const ref = scenario.claimant.claimantRef;
     // JSAPS holds the scenario's record: the pre-call check reads it from the stub, as in production.
     await this.store.putClaimant(ref, scenario.claimant);
@@ -127,6 +132,7 @@ export class TemporalSimulator {
           record: scenario.claimant,
           holidays: holidaysForJourney(scenario.start),
           start: scenario.start,
+          policy,
           clockOffsetMs: offsetMs,
           searchAttributes: false,
           trust: this.identity.trust,
@@ -154,10 +160,10 @@ export class TemporalSimulator {
   }
 }
 
-export async function simulateOnTemporal(scenario: Scenario): Promise<Trace> {
+export async function simulateOnTemporal(scenario: Scenario, policy: Policy = CURRENT_POLICY): Promise<Trace> {
   const sim = await TemporalSimulator.create();
   try {
-    return await sim.run(scenario);
+    return await sim.run(scenario, policy);
   } finally {
     await sim.close();
   }

@@ -28,8 +28,12 @@ export function traceViolations(t: Trace, rules: readonly string[] = []): string
   const invitations = t.letters.filter((l) => l.type === 'ESAHWC1').length;
   if (invitations !== hwcs.length) v.push(`A6.5: ${hwcs.length} HWCs booked but ${invitations} ESAHWC1 letters`);
   if (preCalls.length !== hwcs.length) v.push(`A6.5: ${hwcs.length} HWCs but ${preCalls.length} pre-calls`);
+  // A case moved to another coach takes its booked HWC along, while a pre-call already held stays with the
+  // coach who held it.
+  const moved = (p: { at: string; status: string }) =>
+    p.status === 'held' && t.transitions.some((x) => x.event === 'WORK_COACH_CHANGED' && x.at >= p.at);
   for (const p of preCalls)
-    if (!hwcs.some((h) => h.workCoach === p.workCoach && h.at >= p.at))
+    if (!hwcs.some((h) => (h.workCoach === p.workCoach || moved(p)) && h.at >= p.at))
       v.push(`A6.5: pre-call at ${p.at} has no later HWC with the same coach`);
   if (t.appointments.some((a) => a.status === 'cancelled') && !t.notifications.some((n) => n.type === 'CANCELLATION'))
     v.push('A6.7: cancellation without notification');

@@ -9,8 +9,10 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createReportActivities } from '../activities/report';
+import { ProjectionStore } from '../activities/projection';
 import type { StubStore } from '../activities/store';
 import type { TrustedKey } from '../identity/proof';
+import { openDb } from '../db';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -37,6 +39,8 @@ export interface HwcWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   store: StubStore;
+  /** Where journeys write their MI projection; default: hwc's database in the stub store's file. */
+  projection?: ProjectionStore;
   stubLatencyMs?: number;
   /** Payload encryption; the same as every client's (worker/data-converter.ts). */
   dataConverter?: DataConverter;
@@ -55,7 +59,11 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue ?? 'hwc',
     workflowBundle: await workflowBundle(),
     activities: {
-      ...createActivities({ store: o.store, latencyMs: o.stubLatencyMs }),
+      ...createActivities({
+        store: o.store,
+        latencyMs: o.stubLatencyMs,
+        projection: o.projection ?? new ProjectionStore(o.store.db),
+      }),
       ...createReportActivities({ store: o.store, trust: o.trust }),
     },
     ...(o.identity ? { identity: o.identity } : {}),

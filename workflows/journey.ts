@@ -18,6 +18,7 @@ import {
   type EventRequest,
   type JourneyWorkflowInput,
 } from './messages';
+import { JourneyProjection } from './projection';
 import { JourneyShell, refusal } from './shell';
 
 const ACTIVITY_OPTIONS = {
@@ -41,6 +42,7 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   // that way. Every new journey verifies a proof on every person's event and takes no Signal at all.
   const signedEvents = wf.patched('signed-events');
   const shell = new JourneyShell(input, workflowId);
+  const projection = new JourneyProjection(workflowId, ACTIVITY_OPTIONS);
 
   // Replay safety. Core may replay an Update in the same activation as the timer or activity result that
   // preceded it live, before the main loop's continuation has run. So an Update is accepted only in a
@@ -102,10 +104,19 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
       const effect = effects()[shell.performed];
       const name = ACTIVITY_FOR_EFFECT[effect.kind];
       await activities[name].executeWithOptions({ ...ACTIVITY_OPTIONS, summary: describeEffect(effect) }, [
-        { workflowId, claimantRef: shell.record.claimantRef, effect },
+        {
+          workflowId,
+          claimantRef: shell.record.claimantRef,
+          effect,
+          ...projection.rider(shell.state, shell.performed === effects().length - 1),
+        },
       ]);
       loopMoved();
       shell.performed = effect.seq;
+    }
+    if (await projection.flush(shell.state)) {
+      loopMoved();
+      return performEffects(); // a person's event may have come in while the projection was written
     }
   }
 

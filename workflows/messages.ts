@@ -20,6 +20,9 @@ export interface JourneyWorkflowInput {
   start?: string;
   /** Milliseconds added to workflow time to get business time: 0 in production, set by the simulator. */
   clockOffsetMs?: number;
+  /** The rule parameters (domain/policy.ts) the journey keeps for life; absent in journeys started before
+   *  policies were recorded, which run under version 1. */
+  policy?: unknown;
   /** Upsert the Hwc* search attributes (off where the server has none registered). */
   searchAttributes?: boolean;
   /** Issuer keys whose session certificates this journey accepts (identity/); rotated by the `trust` Update.

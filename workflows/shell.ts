@@ -3,6 +3,7 @@
 // Web UI (search attributes, current details). The workflow function in journey.ts only wires handlers to this
 // object and runs the loop, so the rules of trust and the rules of the journey each live in one place.
 import * as wf from '@temporalio/workflow';
+import { recordedPolicy } from '../domain/policy';
 import { ClaimantRecord, ROLES_FOR_EVENT, type JourneyEventType } from '../domain/schemas';
 import {
   CLOCK_SKEW_MS,
@@ -85,12 +86,15 @@ export class JourneyShell {
       const stage = stageOf(this.state.snapshot);
       log.push({ at: r.context.now, input: 'CONTINUED', by: null, from: stage, to: stage, rules: [], effects: [] });
     } else {
+      const policy = recordedPolicy(input.policy);
+      if (policy === null) throw wf.ApplicationFailure.nonRetryable('input.policy is not a valid Policy', 'BadData');
       this.state = startJourney(
         {
           office: input.office,
           record: this.record,
           start: input.start ?? this.businessNow(),
           holidays: input.holidays,
+          policy,
         },
         log,
       );

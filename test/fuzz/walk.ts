@@ -274,6 +274,8 @@ export function payloadFor(type: string, p: PlausibleEvent, clock: string): Reco
         return { category: exempt };
       case 'WCA_SCHEDULED':
         return { date: date() };
+      case 'WORK_COACH_CHANGED':
+        return { workCoach: a ? 'WC-02' : b ? 'WC-03' : '' };
       default:
         return {};
     }

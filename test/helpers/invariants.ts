@@ -175,8 +175,23 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
 
   // --- A6.5 every booked HWC: ESAHWC1 sent when booking, pre-call by the same work coach 2 wd before at
   // the same time of day (or at once if that has passed).
-  const coach = workCoachFor(c.record);
+  // The case's work coach: the record's, until a team leader moves the case (WORK_COACH_CHANGED).
+  let coach = workCoachFor(c.record);
+  const coachOf = new Map<number, string>();
+  const statusOf = new Map<number, string>();
   effects.forEach((e, i) => {
+    if (e.kind === 'lms.assignCase') coach = e.workCoach;
+    if (e.kind === 'lms.updateAppointment') statusOf.set(e.appointmentId, e.status);
+    if (e.kind === 'lms.moveAppointment') {
+      if (statusOf.get(e.appointmentId) !== 'booked')
+        fail('WORK_COACH_CHANGED', `appointment ${e.appointmentId} moved while ${statusOf.get(e.appointmentId)}`);
+      if (e.workCoach !== coach) fail('WORK_COACH_CHANGED', `appointment moved to ${e.workCoach}, not ${coach}`);
+      coachOf.set(e.appointmentId, e.workCoach);
+    }
+    if (e.kind === 'lms.bookAppointment') {
+      coachOf.set(e.appointmentId, e.workCoach);
+      statusOf.set(e.appointmentId, 'booked');
+    }
     if (e.kind !== 'lms.bookAppointment' || e.appointment !== 'HWC') return;
     const hwc = c.appointments.find((a) => a.id === e.appointmentId);
     const hwcAt = e.appointmentAt;
@@ -194,8 +209,10 @@ export function checkInvariants({ state, inputs }: Observed): string[] {
     const letter = effects.slice(i + 1).find((x) => x.kind === 'comms.letter' && x.letter === 'ESAHWC1');
     if (!letter || letter.at !== e.at) fail('A6.5', `HWC at ${hwcAt} booked without an ESAHWC1 letter`);
   });
-  for (const a of trace.appointments)
-    if (a.kind !== 'FOLLOW_UP' && a.workCoach !== coach) fail('A6.5', `${a.kind} at ${a.at} with ${a.workCoach}`);
+  for (const a of c.appointments)
+    if (a.workCoach !== coachOf.get(a.id))
+      fail('A6.5', `${a.kind} at ${a.at} with ${a.workCoach}, booked or moved for ${coachOf.get(a.id)}`);
+  if (trace.workCoach !== coach) fail('B5', `trace says work coach ${trace.workCoach}, the case is ${coach}'s`);
 
   // --- A6.6 no HWC is held when a WCA is known to be within 21 days after it (a past WCA included).
   // "Known" follows the order of inputs (a WCA learned after ATTENDED, even at the same instant, is not).

@@ -104,6 +104,7 @@ export function candidateEvents(clock: string): Record<string, unknown>[] {
     { type: 'EXEMPTION_IDENTIFIED', category: 'IN_HOSPITAL' },
     { type: 'WCA_SCHEDULED', date: addDays(day, 5) },
     { type: 'WCA_SCHEDULED', date: addDays(day, 90) },
+    { type: 'WORK_COACH_CHANGED', workCoach: 'WC-02' },
   ];
   return raw.map((e) => ({ ...e, by: defaultIdentity(e.type as never) }));
 }

@@ -112,7 +112,7 @@ const INVALID: [string, unknown, RegExp][] = [
   [
     'an unknown event type',
     scenarioWith([{ type: 'RESCHEDULE' }]),
-    /^events\[0\]\.type: unknown event type "RESCHEDULE"; known types: CASE_REASSIGNED, .*WCA_SCHEDULED$/,
+    /^events\[0\]\.type: unknown event type "RESCHEDULE"; known types: CASE_REASSIGNED, .*WCA_SCHEDULED, WORK_COACH_CHANGED$/,
   ],
   [
     'a bad payload value',
@@ -175,7 +175,7 @@ const INVALID: [string, unknown, RegExp][] = [
       // the doubt window closes at COB Wed 11 Feb: the referral is made then
       { type: 'CLAIM_CLOSED', at: '2026-02-12T09:00:00Z' },
     ]),
-    /^events\[4\] CLAIM_CLOSED is not accepted and only escalations are ahead: the journey is in state awaitingDmDecision; it accepts: DM_DECISION$/,
+    /^events\[4\] CLAIM_CLOSED is not accepted and only escalations are ahead: the journey is in state awaitingDmDecision; it accepts: DM_DECISION, WORK_COACH_CHANGED$/,
   ],
   [
     'FAILED_TO_PARTICIPATE before ATTENDED',
