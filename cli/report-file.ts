@@ -3,6 +3,7 @@
 // nothing is started; a problem with one row is left to the row's validation, which names the field.
 import { readFileSync } from 'node:fs';
 import type { ReportRow } from '../client/report';
+import { BOOLEAN_WORDS, parseBoolean } from '../domain/booleans';
 import { badInput } from './errors';
 import { jsonProblem } from './files';
 
@@ -34,7 +35,7 @@ export const CSV_COLUMNS: Column[] = [
   { name: 'dateOfBirth', path: 'dateOfBirth', kind: 'text', required: true, help: 'YYYY-MM-DD' },
   { name: 'claimStartDate', path: 'claim.startDate', kind: 'text', required: true, help: 'YYYY-MM-DD' },
   { name: 'claimStatus', path: 'claim.status', kind: 'text', required: true, help: 'built | registered' },
-  { name: 'inPayment', path: 'claim.inPayment', kind: 'bool', required: true, help: 'true | false' },
+  { name: 'inPayment', path: 'claim.inPayment', kind: 'bool', required: true, help: `${BOOLEAN_WORDS}` },
   {
     name: 'weeklyRate',
     path: 'claim.weeklyRate',
@@ -43,7 +44,7 @@ export const CSV_COLUMNS: Column[] = [
     help: 'pounds, e.g. 91.15 (0 = credits only)',
   },
   { name: 'healthCondition', path: 'health.condition', kind: 'text', help: 'free text (default none)' },
-  { name: 'specialRules', path: 'health.specialRules', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'specialRules', path: 'health.specialRules', kind: 'bool', help: `${BOOLEAN_WORDS} (default false)` },
   { name: 'healthNotes', path: 'health.notes', kind: 'list', help: 'JA510 notes separated by "|"' },
   {
     name: 'otherBenefits',
@@ -52,7 +53,7 @@ export const CSV_COLUMNS: Column[] = [
     help: 'type/for/received entries separated by "|", e.g. 08/01/Y',
   },
   { name: 'disabilityBenefits', path: 'disabilityBenefits', kind: 'list', help: 'e.g. AA|PIP_DAILY_LIVING_ENHANCED' },
-  { name: 'appointee', path: 'appointee', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'appointee', path: 'appointee', kind: 'bool', help: `${BOOLEAN_WORDS} (default false)` },
   { name: 'parentMarker', path: 'household.parentMarker', kind: 'text', help: 'Lone | Couple | None (default None)' },
   {
     name: 'youngestChildAgeYears',
@@ -66,8 +67,18 @@ export const CSV_COLUMNS: Column[] = [
     kind: 'circumstances',
     help: 'KIND or KIND;field=value;… separated by "|", or a JSON array',
   },
-  { name: 'potentiallyViolent', path: 'lms.potentiallyViolent', kind: 'bool', help: 'true | false (default false)' },
-  { name: 'staffProtectionList', path: 'lms.staffProtectionList', kind: 'bool', help: 'true | false (default false)' },
+  {
+    name: 'potentiallyViolent',
+    path: 'lms.potentiallyViolent',
+    kind: 'bool',
+    help: `${BOOLEAN_WORDS} (default false)`,
+  },
+  {
+    name: 'staffProtectionList',
+    path: 'lms.staffProtectionList',
+    kind: 'bool',
+    help: `${BOOLEAN_WORDS} (default false)`,
+  },
   { name: 'reasonableAdjustments', path: 'lms.reasonableAdjustments', kind: 'list', help: 'separated by "|"' },
   {
     name: 'mobile',
@@ -139,12 +150,8 @@ function readCell(kind: Kind, raw: string): unknown {
   switch (kind) {
     case 'text':
       return v;
-    case 'bool': {
-      const l = v.toLowerCase();
-      if (['true', 'yes', 'y', '1'].includes(l)) return true;
-      if (['false', 'no', 'n', '0'].includes(l)) return false;
-      return v; // left for validation to refuse, naming the column
-    }
+    case 'bool':
+      return parseBoolean(v) ?? v; // not a yes/no: left for validation to refuse, naming the column
     case 'number':
       return v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
     case 'list':
@@ -180,12 +187,15 @@ function readCell(kind: Kind, raw: string): unknown {
             const eq = f.indexOf('=');
             const key = eq < 0 ? f : f.slice(0, eq).trim();
             const value = eq < 0 ? 'true' : f.slice(eq + 1).trim();
-            c[key] = value === 'true' ? true : value === 'false' ? false : value === 'null' ? null : value;
+            c[key] = BOOLEAN_FIELDS.has(key) ? (parseBoolean(value) ?? value) : value === 'null' ? null : value;
           }
           return c;
         });
   }
 }
+
+/** The yes/no fields of circumstances (`JURY_SERVICE;proofSupplied=yes`). */
+const BOOLEAN_FIELDS = new Set(['earlierStartRequested', 'livingWithAbuser', 'proofSupplied']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown) {
   const keys = path.split('.');
@@ -194,15 +204,21 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown) 
   o[keys[keys.length - 1]] = value;
 }
 
-/** A CSV row → a ClaimantRecord-shaped object (validated later, like a JSON row). */
-function csvRecord(columns: Column[], cells: string[]): Record<string, unknown> {
+/**
+ * A CSV row → a ClaimantRecord-shaped object (validated later, like a JSON row), and the cells that are
+ * wrong before any schema looks at them (a yes/no that is neither).
+ */
+function csvRecord(columns: Column[], cells: string[]): { record: Record<string, unknown>; problems: string[] } {
   const r: Record<string, unknown> = {};
+  const problems: string[] = [];
   columns.forEach((c, i) => {
     const raw = cells[i] ?? '';
     if (raw.trim() === '') {
       if (c.required) setPath(r, c.path, undefined);
       return;
     }
+    if (c.kind === 'bool' && parseBoolean(raw) === undefined)
+      problems.push(`${c.name} (${c.path}): must be ${BOOLEAN_WORDS}`);
     setPath(r, c.path, readCell(c.kind, raw));
   });
   // household has no field defaults of its own: a parent marker alone means "no child age known".
@@ -211,7 +227,7 @@ function csvRecord(columns: Column[], cells: string[]): Record<string, unknown> 
     h.parentMarker ??= 'None';
     h.youngestChildAgeYears ??= null;
   }
-  return r;
+  return { record: r, problems };
 }
 
 const columnForPath = (path: string) => {
@@ -258,16 +274,20 @@ export function parseReportCsv(text: string, file: string): ReportFile {
     );
   return {
     office: null,
-    rows: data.map((d, i) => ({
-      row: i + 1,
-      line: d.line,
-      record: csvRecord(columns, d.cells),
-      error:
-        d.cells.length > columns.length
-          ? `(row): ${d.cells.length} cells but the header has ${columns.length} columns (quote cells that contain commas)`
-          : undefined,
-      columnOf: columnForPath,
-    })),
+    rows: data.map((d, i) => {
+      const { record, problems } = csvRecord(columns, d.cells);
+      if (d.cells.length > columns.length)
+        problems.unshift(
+          `(row): ${d.cells.length} cells but the header has ${columns.length} columns (quote cells that contain commas)`,
+        );
+      return {
+        row: i + 1,
+        line: d.line,
+        record,
+        error: problems.length ? problems.join('; ') : undefined,
+        columnOf: columnForPath,
+      };
+    }),
   };
 }
 

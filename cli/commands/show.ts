@@ -1,19 +1,18 @@
-// `hwc show <claimantRef>`: one case as a timeline (the `journey` query through prettyTrace), then where it
+// `hwc show <claimantRef | workflowId>`: one case as a timeline (the `journey` query through prettyTrace), then where it
 // stands: stage, what it waits for, next deadline, and the events it accepts now with their fields.
 import type { Command } from 'commander';
 import { UnknownClaimantError, getCase } from '../../client/cases';
 import { TIMER_WORDS } from '../../machines/describe';
 import type { TimerEvent } from '../../machines/context';
-import { ClaimantRef } from '../../domain/schemas';
 import { CATEGORIES_HELP, fieldsLine, rolesOf } from '../event-fields';
 import { client } from '../context';
-import { badInput, CliError } from '../errors';
+import { CliError } from '../errors';
+import { claimantRefArg } from '../refs';
 import { prettyTrace } from '../pretty';
 import { instant } from '../table';
 
-export async function show(claimantRef: string, opts: { json?: boolean }) {
-  if (!ClaimantRef.safeParse(claimantRef).success)
-    throw badInput(`claimantRef: "${claimantRef}" is not a claimant reference`);
+export async function show(target: string, opts: { json?: boolean }) {
+  const claimantRef = claimantRefArg(target);
   const c = await client();
   let found;
   try {
@@ -50,7 +49,7 @@ export function register(program: Command) {
   program
     .command('show')
     .description('one case: timeline, stage, what it waits for, next deadline, the events it accepts now')
-    .argument('<claimantRef>', 'the claimant reference (workflow hwc-<claimantRef>)')
+    .argument('<claimantRef|workflowId>', 'the claimant reference, or the journey workflow id hwc-<claimantRef>')
     .option('--json', 'print the trace and the current view as JSON')
     .action(show);
 }

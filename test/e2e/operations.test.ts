@@ -248,6 +248,10 @@ describe('hwc show, hwc event, hwc outbox', () => {
     for (const t of ['DEFER', 'CLAIM_CLOSED', 'EXEMPTION_IDENTIFIED', 'WCA_SCHEDULED'])
       expect(shown.stdout).toContain(`  ${t}`);
     expect(shown.stdout).not.toMatch(/^\s+ATTENDED\s/m);
+    // The workflow id the Web UI shows names the same case.
+    const byWorkflowId = hwc('show', workflowIdFor(ref));
+    expect(byWorkflowId.code, byWorkflowId.stderr).toBe(0);
+    expect(byWorkflowId.stdout).toBe(shown.stdout);
 
     const notNow = hwc('event', ref, 'ATTENDED', '--as', 'WC-07:work_coach');
     expect(notNow.code).toBe(2);
@@ -259,7 +263,7 @@ describe('hwc show, hwc event, hwc outbox', () => {
     expect(wrongRole.stderr).toMatch(/needs decision_maker/);
     const badField = hwc('event', ref, 'BOOKING_CALL', '--contacted', 'perhaps', '--as', 'WC-07:work_coach');
     expect(badField.code).toBe(2);
-    expect(badField.stderr).toMatch(/BOOKING_CALL rejected: .*contacted: .*expected boolean/);
+    expect(badField.stderr).toMatch(/--contacted: must be true\/false, yes\/no, y\/n, 1\/0 or on\/off/);
     const unknown = hwc('event', `${tag}-NOBODY`, 'ATTENDED', '--as', 'WC-07:work_coach');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no journey for claimant .*-NOBODY/);
@@ -267,12 +271,13 @@ describe('hwc show, hwc event, hwc outbox', () => {
     expect(hwc('show', `${tag}-NOBODY`).code).toBe(2);
 
     const slot = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    // By workflow id, with a yes/no read like a CSV cell.
     const ok = hwc(
       'event',
-      ref,
+      workflowIdFor(ref),
       'BOOKING_CALL',
       '--contacted',
-      'true',
+      'Yes',
       '--slot',
       slot,
       '--requirements',
