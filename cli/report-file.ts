@@ -1,10 +1,11 @@
 // Reading a weekly report file: JSON (ClaimantRecords) or CSV (one flat row per claimant, columns below).
 // A problem with the file as a whole (unreadable, not JSON, unknown or missing CSV column) is bad input and
 // nothing is started; a problem with one row is left to the row's validation, which names the field.
-import { readFileSync } from 'node:fs';
-import type { ReportRow } from '../client/report';
+import { readFileSync, statSync } from 'node:fs';
+import { MAX_REPORT_BYTES, MAX_REPORT_ROWS, type ReportRow } from '../client/report';
 import { BOOLEAN_WORDS, parseBoolean } from '../domain/booleans';
-import { badInput } from './errors';
+import { OfficeMnemonic } from '../domain/schemas';
+import { CliError, badInput } from './errors';
 import { jsonProblem } from './files';
 
 export interface ReportFile {
@@ -98,8 +99,13 @@ export const CSV_HELP = [
 
 const norm = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
 
-/** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their start line. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
+export class TooManyRowsError extends Error {}
+
+/**
+ * RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their start line;
+ * stops with TooManyRowsError as soon as there are more than `maxRows` (a huge file is not held whole).
+ */
+export function parseCsv(text: string, maxRows = Infinity): { line: number; cells: string[] }[] {
   const out: { line: number; cells: string[] }[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -110,6 +116,7 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
   const endRow = () => {
     cells.push(cell);
     if (cells.length > 1 || cells[0].trim() !== '' || sawAny) out.push({ line: rowLine, cells });
+    if (out.length > maxRows) throw new TooManyRowsError(`more than ${maxRows - 1} data rows`);
     cells = [];
     cell = '';
     sawAny = false;
@@ -240,8 +247,9 @@ const columnForPath = (path: string) => {
 export function parseReportCsv(text: string, file: string): ReportFile {
   let table;
   try {
-    table = parseCsv(text);
+    table = parseCsv(text, MAX_REPORT_ROWS + 1); // the header, then at most MAX_REPORT_ROWS rows
   } catch (e) {
+    if (e instanceof TooManyRowsError) throw tooManyRows(file, `more than ${MAX_REPORT_ROWS} rows`);
     throw badInput(`${file}: ${(e as Error).message}`);
   }
   if (!table.length)
@@ -302,23 +310,39 @@ export function parseReportJson(text: string, file: string): ReportFile {
   let rows: unknown = value;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as { office?: unknown; rows?: unknown };
-    if (v.office !== undefined && (typeof v.office !== 'string' || !v.office))
-      throw badInput(`${file}: office: must be an office mnemonic`);
-    office = (v.office as string | undefined) ?? null;
+    // The office that runs the report is checked like a row's (A7), before any row is looked at.
+    if (v.office !== undefined) {
+      const o = OfficeMnemonic.safeParse(v.office);
+      if (!o.success) throw badInput(`${file}: office: ${o.error.issues[0].message}`);
+      office = o.data;
+    }
     rows = v.rows;
   }
   if (!Array.isArray(rows))
     throw badInput(
       `${file}: a report is a JSON array of ClaimantRecords, or {"office": "…", "rows": [ClaimantRecord, …]}`,
     );
+  if (rows.length > MAX_REPORT_ROWS) throw tooManyRows(file, `${rows.length} rows`);
   return { office, rows: rows.map((record, i) => ({ row: i + 1, record })) };
 }
+
+const tooManyRows = (file: string, what: string) =>
+  badInput(
+    `${file}: the report has ${what}; at most ${MAX_REPORT_ROWS} rows (and ${MAX_REPORT_BYTES / 1024 / 1024} MiB) are accepted in one report: split it, e.g. by office. Nothing was started`,
+  );
 
 export function readReportFile(file: string): ReportFile {
   let text: string;
   try {
+    // The size first: a file far too big is refused without reading it.
+    const { size } = statSync(file);
+    if (size > MAX_REPORT_BYTES)
+      throw badInput(
+        `${file}: the report is ${(size / 1024 / 1024).toFixed(0)} MiB; at most ${MAX_REPORT_BYTES / 1024 / 1024} MiB (and ${MAX_REPORT_ROWS} rows) are accepted in one report: split it, e.g. by office. Nothing was started`,
+      );
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw badInput(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if (/\.csv$/i.test(file)) return parseReportCsv(text, file);

@@ -15,3 +15,11 @@ export function terminalSafe(text: string): string {
 export function terminalSafeLines(text: string): string {
   return text.replace(UNSAFE_TEXT_CHARS, ESCAPE);
 }
+
+/**
+ * JSON for stdout: `JSON.stringify` escapes C0 controls but leaves C1 and bidi controls raw; here they are
+ * `\u` escapes too. The JSON means exactly the same to a program and cannot drive the terminal it scrolls by.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNSAFE_TEXT_CHARS, ESCAPE);
+}

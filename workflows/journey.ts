@@ -3,7 +3,7 @@
 // order. The journey state lives in memory; Temporal's history makes it durable and replayable.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { ClaimantRecord, type Trace } from '../domain/schemas';
+import { ClaimantRecord, LegacyClaimantRecord, type Trace } from '../domain/schemas';
 import { ACTIVITY_FOR_EFFECT, describeEffect, type TimerEvent } from '../machines/context';
 import { TIMER_WORDS, waitingFor } from '../machines/describe';
 import {
@@ -55,7 +55,10 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   const offset = input.clockOffsetMs ?? 0;
   const businessNow = () => new Date(Date.now() + offset).toISOString();
   const { workflowId } = wf.workflowInfo();
-  const parsed = ClaimantRecord.safeParse(input.record);
+  // Journeys started before the stricter record checks (office and staff-id patterns, date bounds, no
+  // control characters) replay with the schema they started under.
+  const recordSchema = wf.patched('strict-claimant-record') ? ClaimantRecord : LegacyClaimantRecord;
+  const parsed = recordSchema.safeParse(input.record);
   if (!parsed.success)
     throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
   const record = parsed.data;

@@ -20,7 +20,7 @@ import { config, staffDirectory } from '../context';
 import { acquireDataLock, DataDirLockedError } from '../data-lock';
 import { DevServerError, startDevServer } from '../dev-server';
 import { seedDemo } from '../demo';
-import { CliError } from '../errors';
+import { CliError, reasonOnly } from '../errors';
 import { assertPortFree } from '../ports';
 
 /** The log file of `hwc dev`, in the data folder; the previous one is kept as `dev.log.1` past this size. */
@@ -156,7 +156,7 @@ export async function dev(opts: DevOptions) {
       taskQueue: cfg.taskQueue,
       putClaimant: ((ref: string, r: unknown) => store.putClaimant(ref, r)) as never,
       log,
-    }).catch((e) => log(`demo seeding failed: ${(e as Error).message}`));
+    }).catch((e) => log(`demo seeding failed: ${reasonOnly((e as Error).message)}`));
   }
   // The SDK runtime turns SIGINT/SIGTERM into a graceful worker shutdown; then the server goes.
   await running;

@@ -9,6 +9,7 @@ import { client } from '../context';
 import { CliError } from '../errors';
 import { claimantRefArg } from '../refs';
 import { prettyTrace } from '../pretty';
+import { jsonText, terminalSafeLines } from '../terminal';
 import { instant } from '../table';
 
 export async function show(target: string, opts: { json?: boolean }) {
@@ -24,7 +25,7 @@ export async function show(target: string, opts: { json?: boolean }) {
     await c.connection.close();
   }
   const { trace, view, status } = found;
-  if (opts.json) return void process.stdout.write(JSON.stringify({ status, trace, view }, null, 2) + '\n');
+  if (opts.json) return void process.stdout.write(jsonText({ status, trace, view }) + '\n');
   const next = view.nextTimer;
   const width = Math.max(0, ...view.accepted.map((t) => t.length));
   const out = [
@@ -42,7 +43,7 @@ export async function show(target: string, opts: { json?: boolean }) {
     const used = lines.join(' ');
     out.push(...CATEGORIES_HELP.split('\n').filter((l) => !/^\w+Category:/.test(l) || used.includes(l.split(':')[0])));
   } else out.push('accepts no events: the journey has ended');
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(terminalSafeLines(out.join('\n')) + '\n');
 }
 
 export function register(program: Command) {

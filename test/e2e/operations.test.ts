@@ -135,6 +135,25 @@ describe('hwc report', () => {
     const rerun = hwc('report', csv, '--office', 'LEEDS');
     expect(rerun.code).toBe(2);
     expect(rerun.stdout).toContain('9 rows · 0 started · 2 already running · 7 rejected');
+    expect(rerun.stdout).not.toContain('record changed');
+
+    // New data for a running journey: the fields that changed are named (not their values), JSAPS holds it.
+    const changedCsv = join(dir, 'report-changed.csv');
+    writeFileSync(
+      changedCsv,
+      [
+        'claimantRef,office,dateOfBirth,claimStartDate,claimStatus,inPayment,weeklyRate,mobile,workCoach',
+        `${a},LEEDS,1980-04-02,2026-01-05,built,no,91.15,07700900999,WC-07`,
+      ].join('\n') + '\n',
+    );
+    const changed = hwc('report', changedCsv, '--office', 'LEEDS');
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain('1 rows · 0 started · 1 already running · 0 rejected');
+    expect(changed.stdout).toMatch(
+      new RegExp(`record changed since the journey started[^\n]*\n  ${a}: claim\\.inPayment, lms\\.mobile\n`),
+    );
+    expect(changed.stdout).not.toContain('07700900999');
+    expect(store.getClaimant(a)).toMatchObject({ claim: { inPayment: false }, lms: { mobile: '07700900999' } });
 
     // A clean JSON report ({office, rows}) exits 0; progress goes to stderr as lines when it is not a TTY.
     const json = join(dir, 'report.json');
