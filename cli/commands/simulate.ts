@@ -30,7 +30,7 @@ export function register(program: Command) {
   program
     .command('simulate')
     .description('run a scenario file through the journey and print its trace as JSON')
-    .argument('<scenario.json>', 'scenario file (journey.md B4)')
+    .argument('<scenario.json>', 'scenario file (docs/scenarios.md)')
     .option('--temporal', 'run it as a real workflow on the time-skipping test server')
     .option('--pretty', 'print a readable timeline instead of JSON')
     .action(async (path: string, opts: { temporal?: boolean; pretty?: boolean }) => {
