@@ -9,8 +9,8 @@ let installed = false;
 
 const RANK: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
-/** Where a formatted log line goes (it ends without a newline). */
-export type LogSink = (line: string, level: LogLevel) => void;
+/** Where a formatted log line goes (it ends without a newline); `core`: from the SDK's native core. */
+export type LogSink = (line: string, level: LogLevel, core: boolean) => void;
 
 export interface RuntimeLogOptions {
   /** Lines at this level or above go to the terminal (stderr). */
@@ -25,12 +25,14 @@ function logger(level: LogLevel, sink: LogSink) {
   return new DefaultLogger(level, ({ level: l, message, meta, timestampNanos }) => {
     // Workflow and activity logs carry ids and types only; claimant data is never logged.
     const at = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-    sink(`${at} ${l} ${message}${meta && Object.keys(meta).length ? ' ' + safeMeta(meta) : ''}`, l);
+    const line = `${at} ${l} ${message}${meta && Object.keys(meta).length ? ' ' + safeMeta(meta) : ''}`;
+    sink(line, l, meta?.sdkComponent === 'core');
   });
 }
 
-const coreFilter = (level: LogLevel) =>
-  makeTelemetryFilterString({ core: level === 'DEBUG' || level === 'TRACE' ? level : 'WARN' });
+/** The native core's own threshold: its warnings only where there is a log file to keep them. */
+const coreFilter = (level: LogLevel, keepWarnings = true) =>
+  makeTelemetryFilterString({ core: level === 'DEBUG' || level === 'TRACE' ? level : keepWarnings ? 'WARN' : 'ERROR' });
 
 /**
  * Installs the process's SDK runtime with hwc's logger: lines at `level` or above are written, to stderr
@@ -41,13 +43,16 @@ export function installRuntime(level: LogLevel = 'WARN', o: RuntimeLogOptions = 
   installed = true;
   if (process.env.VITEST) return; // the suite's logger is set once per test file (installTestLogger)
   const terminal = RANK[o.terminal ?? level];
-  const sink: LogSink = (line, l) => {
-    o.file?.(line, l);
-    if (RANK[l] >= terminal) stderrSink(line, l);
+  const sink: LogSink = (line, l, core) => {
+    o.file?.(line, l, core);
+    // The native core's warnings (a poll retried, a connection re-established) are for the log file: they
+    // mean something to a user only when they become errors.
+    const shown = core && o.file && terminal >= RANK.WARN ? RANK.ERROR : terminal;
+    if (RANK[l] >= shown) stderrSink(line, l, core);
   };
   Runtime.install({
     logger: logger(level, sink),
-    telemetryOptions: { logging: { filter: coreFilter(level), forward: {} } },
+    telemetryOptions: { logging: { filter: coreFilter(level, !!o.file), forward: {} } },
   });
 }
 
