@@ -9,5 +9,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     reporters: ['default'],
+    // The SDK's logs reach vitest through console (test/helpers/setup-logs.ts); a passing test's logs are
+    // noise, a failing test's are the first thing to read.
+    setupFiles: ['test/helpers/setup-logs.ts'],
+    silent: 'passed-only',
   },
 });

@@ -100,6 +100,7 @@ export function createReportActivities({ store, client, trust }: ReportActivityD
         office: meta.office,
         rows: rows.map((record, i) => ({ row: i + 1, record })),
         putClaimant: (ref, record) => store.putClaimant(ref, record),
+        getClaimant: (ref) => store.getClaimant(ref),
         // A crash mid-report is retried from the start: every start is idempotent. Heartbeats tell the
         // server this attempt is alive (the SDK throttles them).
         onProgress: (done, total) => ctx.heartbeat({ done, total }),

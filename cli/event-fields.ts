@@ -12,6 +12,8 @@ import {
   ROLES_FOR_EVENT,
   type JourneyEventType,
 } from '../domain/schemas';
+import { BOOLEAN_WORDS, parseBoolean } from '../domain/booleans';
+import { badInput } from './errors';
 
 /** Fields every event may carry; `by` comes from `--as`. */
 const COMMON = new Set(['type', 'at', 'by', 'notes']);
@@ -111,8 +113,12 @@ export function readFieldValue(type: string, name: string, raw: string): unknown
     : undefined;
   const read = info?.read ?? (COMMON.has(name) ? 'text' : guess(raw));
   switch (read) {
-    case 'boolean':
-      return raw === 'true' ? true : raw === 'false' ? false : raw;
+    case 'boolean': {
+      const b = parseBoolean(raw);
+      if (b === undefined)
+        throw badInput(`--${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: must be ${BOOLEAN_WORDS}`);
+      return b;
+    }
     case 'number':
       return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     case 'json':

@@ -1,6 +1,6 @@
 // `hwc`: the command line of work coaches, managers, auditors and policy teams.
 import { Command, CommanderError } from 'commander';
-import { CliError } from './errors';
+import { CliError, reasonOnly } from './errors';
 import * as simulate from './commands/simulate';
 import * as mi from './commands/mi';
 import * as diagram from './commands/diagram';
@@ -45,9 +45,9 @@ try {
     process.exit(e.exitCode === 0 ? 0 : 2);
   }
   if (e instanceof CliError) {
-    process.stderr.write(`hwc: ${e.message}\n`);
+    process.stderr.write(`hwc: ${reasonOnly(e.message)}\n`);
     process.exit(e.exitCode);
   }
-  process.stderr.write(`hwc: ${(e as Error).message}\n`);
+  process.stderr.write(`hwc: ${reasonOnly(e instanceof Error ? e.message : String(e))}\n`);
   process.exit(1);
 }

@@ -1,5 +1,7 @@
-// A trace as a timeline a person can read: every dated entry in time order.
+// A trace as a timeline a person can read: every dated entry in time order. A trace comes from the
+// server, so every value in it is printed terminal-safe.
 import type { Trace } from '../domain/schemas';
+import { terminalSafe } from './terminal';
 
 export function prettyTrace(t: Trace): string {
   const rows: [string, string][] = [];
@@ -20,5 +22,10 @@ export function prettyTrace(t: Trace): string {
     `outcome ${t.outcome ?? '—'}${t.reason ? ` (${t.reason})` : ''}${t.dmDecision ? ` decision ${t.dmDecision}` : ''}; easement ${t.easementUsed ? 'used' : 'unused'}`,
     '',
   ];
-  return head.concat(rows.map(([at, text]) => `${at.replace('T', ' ').slice(0, 16)}  ${text}`)).join('\n') + '\n';
+  return (
+    head
+      .concat(rows.map(([at, text]) => `${at.replace('T', ' ').slice(0, 16)}  ${text}`))
+      .map(terminalSafe)
+      .join('\n') + '\n'
+  );
 }

@@ -1,9 +1,11 @@
 // Reading a weekly report file: JSON (ClaimantRecords) or CSV (one flat row per claimant, columns below).
 // A problem with the file as a whole (unreadable, not JSON, unknown or missing CSV column) is bad input and
 // nothing is started; a problem with one row is left to the row's validation, which names the field.
-import { readFileSync } from 'node:fs';
-import type { ReportRow } from '../client/report';
-import { badInput } from './errors';
+import { readFileSync, statSync } from 'node:fs';
+import { MAX_REPORT_BYTES, MAX_REPORT_ROWS, type ReportRow } from '../client/report';
+import { BOOLEAN_WORDS, parseBoolean } from '../domain/booleans';
+import { OfficeMnemonic } from '../domain/schemas';
+import { CliError, badInput } from './errors';
 import { jsonProblem } from './files';
 
 export interface ReportFile {
@@ -34,7 +36,7 @@ export const CSV_COLUMNS: Column[] = [
   { name: 'dateOfBirth', path: 'dateOfBirth', kind: 'text', required: true, help: 'YYYY-MM-DD' },
   { name: 'claimStartDate', path: 'claim.startDate', kind: 'text', required: true, help: 'YYYY-MM-DD' },
   { name: 'claimStatus', path: 'claim.status', kind: 'text', required: true, help: 'built | registered' },
-  { name: 'inPayment', path: 'claim.inPayment', kind: 'bool', required: true, help: 'true | false' },
+  { name: 'inPayment', path: 'claim.inPayment', kind: 'bool', required: true, help: `${BOOLEAN_WORDS}` },
   {
     name: 'weeklyRate',
     path: 'claim.weeklyRate',
@@ -43,7 +45,7 @@ export const CSV_COLUMNS: Column[] = [
     help: 'pounds, e.g. 91.15 (0 = credits only)',
   },
   { name: 'healthCondition', path: 'health.condition', kind: 'text', help: 'free text (default none)' },
-  { name: 'specialRules', path: 'health.specialRules', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'specialRules', path: 'health.specialRules', kind: 'bool', help: `${BOOLEAN_WORDS} (default false)` },
   { name: 'healthNotes', path: 'health.notes', kind: 'list', help: 'JA510 notes separated by "|"' },
   {
     name: 'otherBenefits',
@@ -52,7 +54,7 @@ export const CSV_COLUMNS: Column[] = [
     help: 'type/for/received entries separated by "|", e.g. 08/01/Y',
   },
   { name: 'disabilityBenefits', path: 'disabilityBenefits', kind: 'list', help: 'e.g. AA|PIP_DAILY_LIVING_ENHANCED' },
-  { name: 'appointee', path: 'appointee', kind: 'bool', help: 'true | false (default false)' },
+  { name: 'appointee', path: 'appointee', kind: 'bool', help: `${BOOLEAN_WORDS} (default false)` },
   { name: 'parentMarker', path: 'household.parentMarker', kind: 'text', help: 'Lone | Couple | None (default None)' },
   {
     name: 'youngestChildAgeYears',
@@ -66,8 +68,18 @@ export const CSV_COLUMNS: Column[] = [
     kind: 'circumstances',
     help: 'KIND or KIND;field=value;… separated by "|", or a JSON array',
   },
-  { name: 'potentiallyViolent', path: 'lms.potentiallyViolent', kind: 'bool', help: 'true | false (default false)' },
-  { name: 'staffProtectionList', path: 'lms.staffProtectionList', kind: 'bool', help: 'true | false (default false)' },
+  {
+    name: 'potentiallyViolent',
+    path: 'lms.potentiallyViolent',
+    kind: 'bool',
+    help: `${BOOLEAN_WORDS} (default false)`,
+  },
+  {
+    name: 'staffProtectionList',
+    path: 'lms.staffProtectionList',
+    kind: 'bool',
+    help: `${BOOLEAN_WORDS} (default false)`,
+  },
   { name: 'reasonableAdjustments', path: 'lms.reasonableAdjustments', kind: 'list', help: 'separated by "|"' },
   {
     name: 'mobile',
@@ -87,8 +99,13 @@ export const CSV_HELP = [
 
 const norm = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
 
-/** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their start line. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
+export class TooManyRowsError extends Error {}
+
+/**
+ * RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their start line;
+ * stops with TooManyRowsError as soon as there are more than `maxRows` (a huge file is not held whole).
+ */
+export function parseCsv(text: string, maxRows = Infinity): { line: number; cells: string[] }[] {
   const out: { line: number; cells: string[] }[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -99,6 +116,7 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
   const endRow = () => {
     cells.push(cell);
     if (cells.length > 1 || cells[0].trim() !== '' || sawAny) out.push({ line: rowLine, cells });
+    if (out.length > maxRows) throw new TooManyRowsError(`more than ${maxRows - 1} data rows`);
     cells = [];
     cell = '';
     sawAny = false;
@@ -139,12 +157,8 @@ function readCell(kind: Kind, raw: string): unknown {
   switch (kind) {
     case 'text':
       return v;
-    case 'bool': {
-      const l = v.toLowerCase();
-      if (['true', 'yes', 'y', '1'].includes(l)) return true;
-      if (['false', 'no', 'n', '0'].includes(l)) return false;
-      return v; // left for validation to refuse, naming the column
-    }
+    case 'bool':
+      return parseBoolean(v) ?? v; // not a yes/no: left for validation to refuse, naming the column
     case 'number':
       return v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
     case 'list':
@@ -180,12 +194,15 @@ function readCell(kind: Kind, raw: string): unknown {
             const eq = f.indexOf('=');
             const key = eq < 0 ? f : f.slice(0, eq).trim();
             const value = eq < 0 ? 'true' : f.slice(eq + 1).trim();
-            c[key] = value === 'true' ? true : value === 'false' ? false : value === 'null' ? null : value;
+            c[key] = BOOLEAN_FIELDS.has(key) ? (parseBoolean(value) ?? value) : value === 'null' ? null : value;
           }
           return c;
         });
   }
 }
+
+/** The yes/no fields of circumstances (`JURY_SERVICE;proofSupplied=yes`). */
+const BOOLEAN_FIELDS = new Set(['earlierStartRequested', 'livingWithAbuser', 'proofSupplied']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown) {
   const keys = path.split('.');
@@ -194,15 +211,21 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown) 
   o[keys[keys.length - 1]] = value;
 }
 
-/** A CSV row → a ClaimantRecord-shaped object (validated later, like a JSON row). */
-function csvRecord(columns: Column[], cells: string[]): Record<string, unknown> {
+/**
+ * A CSV row → a ClaimantRecord-shaped object (validated later, like a JSON row), and the cells that are
+ * wrong before any schema looks at them (a yes/no that is neither).
+ */
+function csvRecord(columns: Column[], cells: string[]): { record: Record<string, unknown>; problems: string[] } {
   const r: Record<string, unknown> = {};
+  const problems: string[] = [];
   columns.forEach((c, i) => {
     const raw = cells[i] ?? '';
     if (raw.trim() === '') {
       if (c.required) setPath(r, c.path, undefined);
       return;
     }
+    if (c.kind === 'bool' && parseBoolean(raw) === undefined)
+      problems.push(`${c.name} (${c.path}): must be ${BOOLEAN_WORDS}`);
     setPath(r, c.path, readCell(c.kind, raw));
   });
   // household has no field defaults of its own: a parent marker alone means "no child age known".
@@ -211,7 +234,7 @@ function csvRecord(columns: Column[], cells: string[]): Record<string, unknown> 
     h.parentMarker ??= 'None';
     h.youngestChildAgeYears ??= null;
   }
-  return r;
+  return { record: r, problems };
 }
 
 const columnForPath = (path: string) => {
@@ -224,8 +247,9 @@ const columnForPath = (path: string) => {
 export function parseReportCsv(text: string, file: string): ReportFile {
   let table;
   try {
-    table = parseCsv(text);
+    table = parseCsv(text, MAX_REPORT_ROWS + 1); // the header, then at most MAX_REPORT_ROWS rows
   } catch (e) {
+    if (e instanceof TooManyRowsError) throw tooManyRows(file, `more than ${MAX_REPORT_ROWS} rows`);
     throw badInput(`${file}: ${(e as Error).message}`);
   }
   if (!table.length)
@@ -258,16 +282,20 @@ export function parseReportCsv(text: string, file: string): ReportFile {
     );
   return {
     office: null,
-    rows: data.map((d, i) => ({
-      row: i + 1,
-      line: d.line,
-      record: csvRecord(columns, d.cells),
-      error:
-        d.cells.length > columns.length
-          ? `(row): ${d.cells.length} cells but the header has ${columns.length} columns (quote cells that contain commas)`
-          : undefined,
-      columnOf: columnForPath,
-    })),
+    rows: data.map((d, i) => {
+      const { record, problems } = csvRecord(columns, d.cells);
+      if (d.cells.length > columns.length)
+        problems.unshift(
+          `(row): ${d.cells.length} cells but the header has ${columns.length} columns (quote cells that contain commas)`,
+        );
+      return {
+        row: i + 1,
+        line: d.line,
+        record,
+        error: problems.length ? problems.join('; ') : undefined,
+        columnOf: columnForPath,
+      };
+    }),
   };
 }
 
@@ -282,23 +310,39 @@ export function parseReportJson(text: string, file: string): ReportFile {
   let rows: unknown = value;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as { office?: unknown; rows?: unknown };
-    if (v.office !== undefined && (typeof v.office !== 'string' || !v.office))
-      throw badInput(`${file}: office: must be an office mnemonic`);
-    office = (v.office as string | undefined) ?? null;
+    // The office that runs the report is checked like a row's (A7), before any row is looked at.
+    if (v.office !== undefined) {
+      const o = OfficeMnemonic.safeParse(v.office);
+      if (!o.success) throw badInput(`${file}: office: ${o.error.issues[0].message}`);
+      office = o.data;
+    }
     rows = v.rows;
   }
   if (!Array.isArray(rows))
     throw badInput(
       `${file}: a report is a JSON array of ClaimantRecords, or {"office": "…", "rows": [ClaimantRecord, …]}`,
     );
+  if (rows.length > MAX_REPORT_ROWS) throw tooManyRows(file, `${rows.length} rows`);
   return { office, rows: rows.map((record, i) => ({ row: i + 1, record })) };
 }
+
+const tooManyRows = (file: string, what: string) =>
+  badInput(
+    `${file}: the report has ${what}; at most ${MAX_REPORT_ROWS} rows (and ${MAX_REPORT_BYTES / 1024 / 1024} MiB) are accepted in one report: split it, e.g. by office. Nothing was started`,
+  );
 
 export function readReportFile(file: string): ReportFile {
   let text: string;
   try {
+    // The size first: a file far too big is refused without reading it.
+    const { size } = statSync(file);
+    if (size > MAX_REPORT_BYTES)
+      throw badInput(
+        `${file}: the report is ${(size / 1024 / 1024).toFixed(0)} MiB; at most ${MAX_REPORT_BYTES / 1024 / 1024} MiB (and ${MAX_REPORT_ROWS} rows) are accepted in one report: split it, e.g. by office. Nothing was started`,
+      );
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw badInput(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if (/\.csv$/i.test(file)) return parseReportCsv(text, file);

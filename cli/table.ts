@@ -1,5 +1,9 @@
-// Plain-text tables for terminals: one header row, columns padded to their widest cell.
-export function table(header: string[], rows: string[][]): string {
+// Plain-text tables for terminals: one header row, columns padded to their widest cell. Cells can hold
+// what others typed (a note, a reference from a record): they are made terminal-safe first.
+import { terminalSafe } from './terminal';
+
+export function table(header: string[], unsafeRows: string[][]): string {
+  const rows = unsafeRows.map((r) => r.map((c) => terminalSafe(c ?? '')));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -1,7 +1,10 @@
 // The caseload through visibility: list queries on the Hwc* search attributes (no workflow is woken up),
 // and one case through its queries. Used by `hwc cases` / `hwc show` and tests.
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import type { Trace } from '../domain/schemas';
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import { ZONE } from '../domain/calendar';
+import { OfficeMnemonic, StaffId, type Trace } from '../domain/schemas';
 import { WAITING_FOR, waitingFor } from '../machines/describe';
 import { journeyQuery, viewQuery, workflowIdFor, type JourneyView } from '../workflows/messages';
 import { HwcNextDeadline, HwcOffice, HwcOutcome, HwcStage, HwcWorkCoach } from '../workflows/search-attributes';
@@ -30,16 +33,19 @@ export interface CaseFilter {
   coach?: string;
   waitingOnMe?: string;
   overdue?: boolean;
+  /** Running cases whose next deadline falls in the current London week (Monday 00:00 to Monday 00:00). */
+  thisWeek?: boolean;
   running?: boolean;
-  /** "now" for --overdue (tests pin it). */
+  /** "now" for --overdue and --this-week (tests pin it). */
   now?: Date;
 }
 
 export class BadFilterError extends Error {}
 
-const SAFE = /^[A-Za-z0-9._-]{1,40}$/;
-const quote = (what: string, v: string) => {
-  if (!SAFE.test(v)) throw new BadFilterError(`${what}: "${v}" is not a valid value (letters, digits, ".", "-", "_")`);
+/** A value in a visibility query, checked against its own pattern first (nothing else is ever quoted). */
+const quote = (what: string, v: string, schema: z.ZodType<string> = StaffId) => {
+  const parsed = schema.safeParse(v);
+  if (!parsed.success) throw new BadFilterError(`${what}: ${parsed.error.issues[0].message}`);
   return `'${v}'`;
 };
 
@@ -49,9 +55,9 @@ export function caseQuery(f: CaseFilter): string {
   if (f.stage !== undefined) {
     if (!KNOWN_STAGES.includes(f.stage))
       throw new BadFilterError(`--stage: unknown stage "${f.stage}"; stages: ${KNOWN_STAGES.join(', ')}`);
-    parts.push(`HwcStage = ${quote('--stage', f.stage)}`);
+    parts.push(`HwcStage = '${f.stage}'`);
   }
-  if (f.office !== undefined) parts.push(`HwcOffice = ${quote('--office', f.office)}`);
+  if (f.office !== undefined) parts.push(`HwcOffice = ${quote('--office', f.office, OfficeMnemonic)}`);
   if (f.coach !== undefined && f.waitingOnMe !== undefined && f.coach !== f.waitingOnMe)
     throw new BadFilterError('--coach and --waiting-on-me name different work coaches: give one');
   const coach = f.waitingOnMe ?? f.coach;
@@ -60,8 +66,18 @@ export function caseQuery(f: CaseFilter): string {
   if (f.waitingOnMe !== undefined)
     parts.push(`HwcStage IN (${WAITING_ON_COACH_STAGES.map((s) => `'${s}'`).join(', ')})`);
   if (f.overdue) parts.push(`HwcNextDeadline < '${(f.now ?? new Date()).toISOString()}'`);
-  if (f.running || f.overdue || f.waitingOnMe !== undefined) parts.push(`ExecutionStatus = 'Running'`);
+  if (f.thisWeek) {
+    const { from, to } = londonWeek(f.now ?? new Date());
+    parts.push(`HwcNextDeadline >= '${from}' AND HwcNextDeadline < '${to}'`);
+  }
+  if (f.running || f.overdue || f.thisWeek || f.waitingOnMe !== undefined) parts.push(`ExecutionStatus = 'Running'`);
   return parts.join(' AND ');
+}
+
+/** The London week of an instant: Monday 00:00 to the next Monday 00:00, as UTC instants. */
+export function londonWeek(now: Date): { from: string; to: string } {
+  const monday = DateTime.fromJSDate(now).setZone(ZONE).startOf('week');
+  return { from: monday.toUTC().toISO()!, to: monday.plus({ weeks: 1 }).toUTC().toISO()! };
 }
 
 export interface CaseRow {

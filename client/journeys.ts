@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { holidaysForJourney } from '../domain/bank-holidays';
 import { CURRENT_POLICY, type Policy } from '../domain/policy';
-import { ClaimantRecord, describeZodError, type ClaimantRecordInput } from '../domain/schemas';
+import { ClaimantRecord, OfficeMnemonic, describeZodError, type ClaimantRecordInput } from '../domain/schemas';
 import { HwcOffice, HwcStage, HwcWorkCoach, HwcOutcome, HwcEasementUsed } from '../workflows/search-attributes';
 import { BUSY, eventUpdate, workflowIdFor, type EventRequest, type EventResult } from '../workflows/messages';
 import { hwcJourney } from '../workflows/journey';
@@ -40,7 +40,8 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
   if (!o.trust?.length) throw new InvalidInputError('trust: a journey needs at least one trusted signing key');
   const record = parsed.data;
   const workflowId = workflowIdFor(record.claimantRef);
-  await o.putClaimant?.(record.claimantRef, record);
+  const office = OfficeMnemonic.safeParse(o.office);
+  if (!office.success) throw new InvalidInputError(`office: ${office.error.issues[0].message}`);
   try {
     await o.client.workflow.start(hwcJourney, {
       taskQueue: o.taskQueue,
@@ -70,12 +71,14 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
               { key: HwcEasementUsed, value: false },
             ],
     });
-    return { status: 'started', workflowId, claimantRef: record.claimantRef };
   } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError)
-      return { status: 'already-exists', workflowId, claimantRef: record.claimantRef };
-    throw e;
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    await o.putClaimant?.(record.claimantRef, record);
+    return { status: 'already-exists', workflowId, claimantRef: record.claimantRef };
   }
+  // JSAPS holds the record only once its journey exists: a start that fails leaves nothing behind.
+  await o.putClaimant?.(record.claimantRef, record);
+  return { status: 'started', workflowId, claimantRef: record.claimantRef };
 }
 
 export class EventRejectedError extends Error {}

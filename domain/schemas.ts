@@ -1,6 +1,8 @@
 // The contract of journey.md Part B as zod schemas. Every payload that crosses a boundary (CLI, Update,
 // scenario file, report row) is parsed here first; the inferred types carry the same names.
 import { z } from 'zod';
+import { recordDateProblems } from './plausibility';
+import { UNSAFE_TEXT_MESSAGE, unsafeCharIn } from './text';
 
 /** ISO-8601 instant with an explicit UTC offset ("Z" or "+01:00"); normalised to UTC milliseconds. */
 export const Instant = z
@@ -14,6 +16,44 @@ export type Instant = string;
 /** A calendar day, YYYY-MM-DD, that exists (2026-02-30 is refused). */
 export const LocalDate = z.iso.date({ message: 'must be a calendar date YYYY-MM-DD' });
 export type LocalDate = string;
+
+/**
+ * Date bounds that need no clock (so the workflow can apply them on replay): ESA, and with it the WCA,
+ * began on 27 October 2008, so no ESA claim or WCA is older; nobody alive was born before 1900; nothing
+ * hwc handles is dated after 2099. Bounds relative to today (age, how far ahead) are in `plausibility.ts`.
+ */
+export const DATE_BOUNDS = {
+  earliestBirth: '1900-01-01',
+  esaBegan: '2008-10-27',
+  latest: '2099-12-31',
+} as const;
+
+const DayBetween = (from: string, what: string) =>
+  LocalDate.refine((d) => d >= from && d <= DATE_BOUNDS.latest, {
+    message: `must be ${what} (${from} to ${DATE_BOUNDS.latest})`,
+  });
+/** A day in a claimant record: between 1900 and 2099 (a year 0201 or 9999 is a typing slip). */
+const RecordDay = DayBetween(DATE_BOUNDS.earliestBirth, 'a plausible date');
+
+/**
+ * Office mnemonics (A7): uppercase letters and digits, 1–12 (`LEEDS`, `MAN01`). Two mnemonics are the
+ * same office only when they are equal, so nothing is upper-cased or trimmed on the way in.
+ */
+export const OFFICE_PATTERN = /^[A-Z0-9]{1,12}$/;
+const OFFICE_MESSAGE = 'must be an office mnemonic: uppercase letters and digits, 1 to 12 (e.g. LEEDS, MAN01)';
+export const OfficeMnemonic = z.string({ error: OFFICE_MESSAGE }).regex(OFFICE_PATTERN, OFFICE_MESSAGE);
+
+/**
+ * Staff ids, for every person hwc names (who recorded an event, a claimant's work coach, the staff
+ * directory): pseudonymous operator ids, never names. A letter or digit, then letters, digits, ".", "-"
+ * or "_", up to 40 in all: `WC-01`, `SDS-7`, `TL.leeds`, `scenario`; not `Jane Smith`.
+ */
+export const STAFF_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+export const StaffId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters')
+  .regex(STAFF_ID_PATTERN, 'must be a staff id: a letter or digit, then letters, digits, ".", "-" or "_" (no spaces)');
 
 /** The shape of a National Insurance number (two letters, six digits, an optional A–D), however it is
  *  separated (spaces, "-", "_": `AB-12-34-56-C` is as much a NINO as `AB123456C`), administrative and
@@ -60,83 +100,118 @@ export const DEFERRAL_CATEGORIES = [
 export const DeferralCategory = z.enum(DEFERRAL_CATEGORIES);
 export type DeferralCategory = z.infer<typeof DeferralCategory>;
 
-const Text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+/** Free text typed by a person: bounded, and without control characters (domain/text.ts says why). */
+const Text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .superRefine((s, ctx) => {
+      const found = unsafeCharIn(s);
+      if (found) ctx.addIssue({ code: 'custom', message: `${UNSAFE_TEXT_MESSAGE}; found ${found}` });
+    });
+/** Free text as it was accepted before control characters were refused: only for replaying old journeys. */
+const LegacyText = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
-const plainCircumstance = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind) });
-export const Circumstance = z.discriminatedUnion('kind', [
-  plainCircumstance('TERMINAL_ILLNESS'),
-  plainCircumstance('CANCER_TREATMENT'),
-  plainCircumstance('LIFE_THREATENING_DISEASE'),
-  plainCircumstance('RISK_TO_SELF_OR_OTHERS'),
-  plainCircumstance('FULL_TIME_CARER'),
-  z.strictObject({
-    kind: z.literal('RECENT_ADOPTION'),
-    childMovedIn: LocalDate,
-    earlierStartRequested: z.boolean().optional(),
-  }),
-  plainCircumstance('FULL_TIME_EDUCATION'),
-  plainCircumstance('YOUNG_PERSON_NO_PARENTAL_SUPPORT'),
-  z.strictObject({ kind: z.literal('PREGNANCY'), expectedWeekOfConfinement: LocalDate }),
-  plainCircumstance('PREGNANCY_RISK'),
-  plainCircumstance('CERTAIN_TREATMENTS'),
-  plainCircumstance('IN_HOSPITAL'),
-  plainCircumstance('PREVENTED_BY_LAW'),
-  z.strictObject({
-    kind: z.literal('DOMESTIC_VIOLENCE'),
-    incidentDate: LocalDate,
-    livingWithAbuser: z.boolean(),
-    previousEasementDate: LocalDate.nullable().optional(),
-  }),
-  plainCircumstance('BEREAVEMENT'),
-  plainCircumstance('RECENT_TRAUMA'),
-  z.strictObject({ kind: z.literal('JURY_SERVICE'), proofSupplied: z.boolean() }),
-  plainCircumstance('TEMPORARILY_ABSENT_FOR_TREATMENT'),
-]);
+/**
+ * The ClaimantRecord schema (B1). `strict` is today's: office mnemonics and staff ids by their patterns,
+ * dates within bounds, no control characters in text. Journeys started before those checks were added
+ * replay with the lenient one (workflows/journey.ts, behind `patched`), so a recorded start still parses.
+ */
+function claimantRecordSchema(strict: boolean) {
+  const text = strict ? Text : LegacyText;
+  const day = strict ? RecordDay : LocalDate;
+  const plainCircumstance = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind) });
+  const circumstance = z.discriminatedUnion('kind', [
+    plainCircumstance('TERMINAL_ILLNESS'),
+    plainCircumstance('CANCER_TREATMENT'),
+    plainCircumstance('LIFE_THREATENING_DISEASE'),
+    plainCircumstance('RISK_TO_SELF_OR_OTHERS'),
+    plainCircumstance('FULL_TIME_CARER'),
+    z.strictObject({
+      kind: z.literal('RECENT_ADOPTION'),
+      childMovedIn: day,
+      earlierStartRequested: z.boolean().optional(),
+    }),
+    plainCircumstance('FULL_TIME_EDUCATION'),
+    plainCircumstance('YOUNG_PERSON_NO_PARENTAL_SUPPORT'),
+    z.strictObject({ kind: z.literal('PREGNANCY'), expectedWeekOfConfinement: day }),
+    plainCircumstance('PREGNANCY_RISK'),
+    plainCircumstance('CERTAIN_TREATMENTS'),
+    plainCircumstance('IN_HOSPITAL'),
+    plainCircumstance('PREVENTED_BY_LAW'),
+    z.strictObject({
+      kind: z.literal('DOMESTIC_VIOLENCE'),
+      incidentDate: day,
+      livingWithAbuser: z.boolean(),
+      previousEasementDate: day.nullable().optional(),
+    }),
+    plainCircumstance('BEREAVEMENT'),
+    plainCircumstance('RECENT_TRAUMA'),
+    z.strictObject({ kind: z.literal('JURY_SERVICE'), proofSupplied: z.boolean() }),
+    plainCircumstance('TEMPORARILY_ABSENT_FOR_TREATMENT'),
+  ]);
+  const record = z.strictObject({
+    claimantRef: ClaimantRef,
+    office: strict ? OfficeMnemonic : text(20).min(1),
+    dateOfBirth: strict ? DayBetween(DATE_BOUNDS.earliestBirth, 'a plausible date of birth') : LocalDate,
+    claim: z.strictObject({
+      startDate: strict
+        ? DayBetween(DATE_BOUNDS.esaBegan, 'an ESA claim date (ESA began on 27 October 2008)')
+        : LocalDate,
+      status: z.enum(['registered', 'built']),
+      inPayment: z.boolean(),
+      weeklyRate: z.number().min(0).max(10_000),
+    }),
+    health: z
+      .strictObject({
+        condition: text(500).nullable().optional(),
+        specialRules: z.boolean().default(false),
+        notes: z.array(text(2000)).max(200).default([]),
+      })
+      .default({ specialRules: false, notes: [] }),
+    otherBenefits: z
+      .array(z.strictObject({ type: text(4), for: text(4), received: z.enum(['Y', 'N', 'U']) }))
+      .max(50)
+      .default([]),
+    disabilityBenefits: z.array(text(40)).max(20).default([]),
+    appointee: z.boolean().default(false),
+    household: z
+      .strictObject({
+        parentMarker: z.enum(['Lone', 'Couple', 'None']),
+        youngestChildAgeYears: z.number().int().min(0).max(30).nullable(),
+      })
+      .default({ parentMarker: 'None', youngestChildAgeYears: null }),
+    circumstances: z.array(circumstance).max(30).default([]),
+    lms: z
+      .strictObject({
+        potentiallyViolent: z.boolean().default(false),
+        staffProtectionList: z.boolean().default(false),
+        reasonableAdjustments: z.array(text(200)).max(20).default([]),
+        mobile: text(20).nullable().optional(),
+        phone: text(20).nullable().optional(),
+        workCoach: (strict ? StaffId : text(20).min(1)).nullable().optional(),
+      })
+      .default({ potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [] }),
+    wca: z
+      .strictObject({
+        scheduledDate: (strict
+          ? DayBetween(DATE_BOUNDS.esaBegan, 'a WCA date (the WCA began on 27 October 2008)')
+          : LocalDate
+        ).nullable(),
+      })
+      .default({ scheduledDate: null }),
+  });
+  return { circumstance, record };
+}
+
+const strictRecord = claimantRecordSchema(true);
+export const Circumstance = strictRecord.circumstance;
 export type Circumstance = z.infer<typeof Circumstance>;
 
-export const ClaimantRecord = z.strictObject({
-  claimantRef: ClaimantRef,
-  office: Text(20).min(1),
-  dateOfBirth: LocalDate,
-  claim: z.strictObject({
-    startDate: LocalDate,
-    status: z.enum(['registered', 'built']),
-    inPayment: z.boolean(),
-    weeklyRate: z.number().min(0).max(10_000),
-  }),
-  health: z
-    .strictObject({
-      condition: Text(500).nullable().optional(),
-      specialRules: z.boolean().default(false),
-      notes: z.array(Text(2000)).max(200).default([]),
-    })
-    .default({ specialRules: false, notes: [] }),
-  otherBenefits: z
-    .array(z.strictObject({ type: Text(4), for: Text(4), received: z.enum(['Y', 'N', 'U']) }))
-    .max(50)
-    .default([]),
-  disabilityBenefits: z.array(Text(40)).max(20).default([]),
-  appointee: z.boolean().default(false),
-  household: z
-    .strictObject({
-      parentMarker: z.enum(['Lone', 'Couple', 'None']),
-      youngestChildAgeYears: z.number().int().min(0).max(30).nullable(),
-    })
-    .default({ parentMarker: 'None', youngestChildAgeYears: null }),
-  circumstances: z.array(Circumstance).max(30).default([]),
-  lms: z
-    .strictObject({
-      potentiallyViolent: z.boolean().default(false),
-      staffProtectionList: z.boolean().default(false),
-      reasonableAdjustments: z.array(Text(200)).max(20).default([]),
-      mobile: Text(20).nullable().optional(),
-      phone: Text(20).nullable().optional(),
-      workCoach: Text(20).min(1).nullable().optional(),
-    })
-    .default({ potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [] }),
-  wca: z.strictObject({ scheduledDate: LocalDate.nullable() }).default({ scheduledDate: null }),
-});
+export const ClaimantRecord = strictRecord.record;
 export type ClaimantRecord = z.infer<typeof ClaimantRecord>;
+/** The record as journeys started before the strict checks parsed it: only for replaying those journeys. */
+export const LegacyClaimantRecord = claimantRecordSchema(false).record;
 export type ClaimantRecordInput = z.input<typeof ClaimantRecord>;
 
 // ---------------------------------------------------------------------------------------------
@@ -146,14 +221,7 @@ export const ROLES = ['sds', 'work_coach', 'team_leader', 'decision_maker'] as c
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-export const StaffIdentity = z.strictObject({
-  staffId: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(40, 'must be at most 40 characters')
-    .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, ".", "-" or "_"'),
-  role: Role,
-});
+export const StaffIdentity = z.strictObject({ staffId: StaffId, role: Role });
 export type StaffIdentity = z.infer<typeof StaffIdentity>;
 
 const common = {
@@ -191,12 +259,8 @@ function onlyWhen(flag: string, fields: readonly string[]) {
   };
 }
 
-/** A work coach's id in LMS, as `lms.workCoach` holds it (`WC-01`). */
-export const WorkCoachId = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(20, 'must be at most 20 characters')
-  .regex(/^[A-Za-z0-9._-]+$/, 'must be a work coach id: letters, digits, ".", "-" or "_"');
+/** A work coach's id in LMS, as `lms.workCoach` holds it (`WC-01`): a staff id like any other. */
+export const WorkCoachId = StaffId;
 
 export const Action = z.strictObject({ what: Text(300).min(1), where: Text(300), when: Text(300) });
 
@@ -239,7 +303,7 @@ export const JourneyEvent = z.discriminatedUnion('type', [
   ev('DM_DECISION', { sanction: z.boolean() }),
   ev('CLAIM_CLOSED', {}),
   ev('EXEMPTION_IDENTIFIED', { category: ExemptionCategory }),
-  ev('WCA_SCHEDULED', { date: LocalDate }),
+  ev('WCA_SCHEDULED', { date: DayBetween(DATE_BOUNDS.esaBegan, 'a WCA date (the WCA began on 27 October 2008)') }),
   ev('WORK_COACH_CHANGED', { workCoach: WorkCoachId }),
 ]);
 export type JourneyEvent = z.infer<typeof JourneyEvent>;
@@ -344,15 +408,21 @@ export const ScenarioEvent = z
   .looseObject({ type: z.string().max(40, 'must be an event type (at most 40 characters)') })
   .describe('a journey event: {"type", ...payload, "at"?}');
 
-export const Scenario = z.strictObject({
-  name: z.string().max(200).optional(),
-  description: z.string().max(4000).optional(),
-  start: Instant,
-  office: Text(20).min(1),
-  claimant: ClaimantRecord,
-  events: z.array(ScenarioEvent).max(1000).default([]),
-  expect: z.record(z.string(), z.unknown()).optional(),
-});
+export const Scenario = z
+  .strictObject({
+    name: z.string().max(200).optional(),
+    description: z.string().max(4000).optional(),
+    start: Instant,
+    office: OfficeMnemonic,
+    claimant: ClaimantRecord,
+    events: z.array(ScenarioEvent).max(1000).default([]),
+    expect: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((sc, ctx) => {
+    // Judged on the scenario's own first day, as a report is on the day it runs.
+    for (const p of recordDateProblems(sc.claimant, sc.start.slice(0, 10)))
+      ctx.addIssue({ code: 'custom', path: ['claimant', ...p.path.split('.')], message: p.message });
+  });
 export type Scenario = z.infer<typeof Scenario>;
 
 /** One readable line per problem: `events[2].slot: must be an ISO-8601 instant …`. */

@@ -3,15 +3,15 @@
 // sign-on). Staff ids are pseudonymous operator ids, not names. The directory is read by the parts of hwc that
 // authenticate people (the web front door, `hwc login`); journeys never read it: they verify signed proofs.
 import { z } from 'zod';
-import { ROLES, StaffIdentity, describeZodError, type Role } from './schemas';
+import { OFFICE_PATTERN, OfficeMnemonic, ROLES, StaffId, describeZodError, type Role } from './schemas';
 
 /** Roles a person may hold: the four that record events (B2) and two that only read. */
 export const STAFF_ROLES = [...ROLES, 'auditor', 'manager'] as const;
 export const StaffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof StaffRole>;
 
-/** Office mnemonics (A7): uppercase letters and digits, 1–12; `*` in a directory means every office. */
-export const OFFICE_PATTERN = /^[A-Z0-9]{1,12}$/;
+/** Office mnemonics (A7, `OfficeMnemonic`); `*` in a directory means every office. */
+export { OFFICE_PATTERN };
 export const OfficeScope = z
   .string()
   .refine((s) => s === '*' || OFFICE_PATTERN.test(s), 'must be an office mnemonic (A–Z, 0–9, up to 12) or "*"');
@@ -22,7 +22,7 @@ const PasswordHash = z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$
 });
 
 export const StaffMember = z.strictObject({
-  staffId: StaffIdentity.shape.staffId,
+  staffId: StaffId,
   roles: z.array(StaffRole).min(1, 'needs at least one role'),
   /** Offices the person acts for; `["*"]` for roles that span offices. */
   offices: z.array(OfficeScope).min(1, 'needs at least one office (or "*")'),
@@ -35,9 +35,9 @@ export const StaffMember = z.strictObject({
 export type StaffMember = z.infer<typeof StaffMember>;
 
 const V1Member = z.strictObject({
-  staffId: StaffIdentity.shape.staffId,
+  staffId: StaffId,
   roles: z.array(z.enum(ROLES)).min(1, 'needs at least one role'),
-  office: z.string().max(20).optional(),
+  office: OfficeMnemonic.optional(),
 });
 
 const unique = (s: { staffId: string }[]) => new Set(s.map((x) => x.staffId)).size === s.length;

@@ -3,6 +3,7 @@
 // workflow feeds it Updates and timers. Same inputs at the same logical times → the same trace.
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { localDate } from '../domain/calendar';
+import { eventDateProblem } from '../domain/plausibility';
 import {
   EVENT_TYPES,
   JourneyEvent,
@@ -146,7 +147,8 @@ export function validateEvent(s: JourneyState, raw: unknown, at: string): Valida
     ('followUp' in event ? later('followUp', event.followUp) : null) ??
     (event.type === 'DEFER' && event.until <= localDate(at)
       ? `DEFER.until: must be after the event's day ${localDate(at)}`
-      : null);
+      : null) ??
+    eventDateProblem(event, at);
   if (problem) return fail(problem);
   return { ok: true, event: { ...event, at } };
 }

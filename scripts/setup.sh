@@ -31,6 +31,9 @@ NPM_LOG="$ROOT/.venv/npm-ci.log"
 die() { echo "setup: $*" >&2; exit 1; }
 trap 'die "unexpected failure at line $LINENO ($BASH_COMMAND); re-run with: bash -x scripts/setup.sh"' ERR
 
+# A yes/no in an environment variable, read as hwc reads every boolean (domain/booleans.ts).
+is_yes() { case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]')" in true|yes|y|1|on) return 0;; *) return 1;; esac; }
+
 sha256_of() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
   else shasum -a 256 "$1" | cut -d' ' -f1; fi
@@ -97,8 +100,8 @@ check_bin() {
 check_cli() { check_bin "temporal CLI" "$1" '^temporal version ' --version; }
 check_test_server() { check_bin "temporal test server" "$1" '^Usage: '; }
 
-if [[ "${HWC_SKIP_TEMPORAL_INSTALL:-}" == "1" ]]; then
-  echo "setup: HWC_SKIP_TEMPORAL_INSTALL=1, not installing Temporal binaries"
+if is_yes "${HWC_SKIP_TEMPORAL_INSTALL:-}"; then
+  echo "setup: HWC_SKIP_TEMPORAL_INSTALL=${HWC_SKIP_TEMPORAL_INSTALL}, not installing Temporal binaries"
   # Only check what the user pointed us at; otherwise worker/binaries.ts falls
   # back to PATH and then to the SDK's own download.
   if [[ -n "${HWC_TEMPORAL_CLI:-}" ]]; then

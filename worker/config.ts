@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { BooleanText } from '../domain/booleans';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,7 +27,7 @@ const Env = z.object({
   TEMPORAL_TLS_KEY: file.optional(),
   TEMPORAL_TLS_CA: file.optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
-  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS: BooleanText.optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   HWC_TASK_QUEUE: z
     .string()
@@ -37,7 +38,7 @@ const Env = z.object({
   HWC_MAX_CACHED_WORKFLOWS: int(10, 100_000).default(2000),
   HWC_MAX_CONCURRENT_ACTIVITIES: int(1, 1000).default(50),
   HWC_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 1000).default(20),
-  HWC_ENCRYPTION: z.enum(['on', 'off']).default('on'),
+  HWC_ENCRYPTION: BooleanText.default(true),
   HWC_CODEC_KEY_FILE: z.string().min(1).optional(),
   HWC_CODEC_KEYS: z.string().min(1).optional(),
   HWC_CODEC_PORT: int(1, 65535).optional(),
@@ -63,11 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError(
       'environment variables TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)',
     );
-  if (e.TEMPORAL_API_KEY && e.TEMPORAL_TLS === 'false')
+  if (e.TEMPORAL_API_KEY && e.TEMPORAL_TLS === false)
     throw new ConfigError(
       'environment variables TEMPORAL_API_KEY and TEMPORAL_TLS=false: an API key is never sent without TLS; unset TEMPORAL_TLS',
     );
-  const tls = !!(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS === 'true') && e.TEMPORAL_TLS !== 'false';
+  const tls = !!(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS === true) && e.TEMPORAL_TLS !== false;
   return {
     address: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
@@ -86,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     maxCachedWorkflows: e.HWC_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivities: e.HWC_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTasks: e.HWC_MAX_CONCURRENT_WORKFLOW_TASKS,
-    encryption: e.HWC_ENCRYPTION === 'on',
+    encryption: e.HWC_ENCRYPTION,
     codecKeyFile: e.HWC_CODEC_KEY_FILE ?? resolve(e.HWC_DATA_DIR, 'codec-keys.json'),
     /** Only the default key file of local development is created when missing. */
     codecKeyFileIsDefault: !e.HWC_CODEC_KEY_FILE,

@@ -3,7 +3,7 @@
 // The journey state lives in memory (workflows/shell.ts); Temporal's history makes it durable and replayable.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Trace } from '../domain/schemas';
+import { ClaimantRecord, LegacyClaimantRecord, type Trace } from '../domain/schemas';
 import { ACTIVITY_FOR_EFFECT, describeEffect, type TimerEvent } from '../machines/context';
 import { TIMER_WORDS, waitingFor } from '../machines/describe';
 import { acceptedEvents, isEnded, nextTimer, stageOf, toTrace, validateEvent } from '../machines/step';
@@ -41,7 +41,10 @@ export async function hwcJourney(input: JourneyWorkflowInput): Promise<Trace> {
   // Journeys recorded before signed events took unsigned Updates and the `eventSignal` Signal; they replay
   // that way. Every new journey verifies a proof on every person's event and takes no Signal at all.
   const signedEvents = wf.patched('signed-events');
-  const shell = new JourneyShell(input, workflowId);
+  // Journeys started before the stricter record checks (office and staff-id patterns, date bounds, no
+  // control characters) replay with the schema they started under.
+  const recordSchema = wf.patched('strict-claimant-record') ? ClaimantRecord : LegacyClaimantRecord;
+  const shell = new JourneyShell(input, workflowId, recordSchema);
   const projection = new JourneyProjection(workflowId, ACTIVITY_OPTIONS);
 
   // Replay safety. Core may replay an Update in the same activation as the timer or activity result that

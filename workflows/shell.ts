@@ -70,11 +70,12 @@ export class JourneyShell {
   constructor(
     readonly input: JourneyWorkflowInput,
     readonly workflowId: string,
+    recordSchema: { safeParse(x: unknown): { success: boolean; data?: ClaimantRecord } } = ClaimantRecord,
   ) {
-    const parsed = ClaimantRecord.safeParse(input.record);
+    const parsed = recordSchema.safeParse(input.record);
     if (!parsed.success)
       throw wf.ApplicationFailure.nonRetryable('input.record is not a valid ClaimantRecord', 'BadData');
-    this.record = parsed.data;
+    this.record = parsed.data!;
     this.trust = [...(input.trust ?? [])];
     const r = input.resume;
     this.run = r?.run ?? 0;

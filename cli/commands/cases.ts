@@ -12,6 +12,7 @@ import {
 import { client } from '../context';
 import { badInput } from '../errors';
 import { instant, table } from '../table';
+import { jsonText } from '../terminal';
 
 interface CasesOptions {
   stage?: string;
@@ -19,6 +20,7 @@ interface CasesOptions {
   coach?: string;
   waitingOnMe?: string;
   overdue?: boolean;
+  thisWeek?: boolean;
   running?: boolean;
   json?: boolean;
   query?: boolean;
@@ -32,6 +34,7 @@ export async function cases(opts: CasesOptions) {
     coach: opts.coach,
     waitingOnMe: opts.waitingOnMe,
     overdue: opts.overdue,
+    thisWeek: opts.thisWeek,
     running: opts.running,
   };
   let query: string;
@@ -51,7 +54,7 @@ export async function cases(opts: CasesOptions) {
   const c = await client();
   const rows = await listCases(c, filter, limit);
   await c.connection.close();
-  if (opts.json) return void process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  if (opts.json) return void process.stdout.write(jsonText(rows) + '\n');
   if (!rows.length) return void process.stdout.write('no cases match\n');
   process.stdout.write(
     table(
@@ -77,6 +80,7 @@ export function register(program: Command) {
     .option('--coach <staffId>', 'only this work coach (HwcWorkCoach)')
     .option('--waiting-on-me <staffId>', 'running cases of this work coach whose next step is theirs to record')
     .option('--overdue', 'running cases whose next deadline (HwcNextDeadline) has passed')
+    .option('--this-week', 'running cases whose next deadline falls this week (Monday to Sunday, Europe/London)')
     .option('--running', 'only running journeys (default: running and ended)')
     .option('--limit <n>', 'at most n cases')
     .option('--json', 'print the cases as JSON')
@@ -86,7 +90,9 @@ export function register(program: Command) {
       `
 Stages: ${KNOWN_STAGES.join(', ')}
 --waiting-on-me stages: ${WAITING_ON_COACH_STAGES.join(', ')}
-Visibility is eventually consistent: a change can take a second to show.`,
+Visibility is eventually consistent: a change can take a second to show.
+--overdue and --this-week are computed from the time you run them: \`hwc cases --overdue --query\` prints
+today's query for the Web UI (its search box has no "now").`,
     )
     .action(cases);
 }

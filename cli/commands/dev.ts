@@ -1,8 +1,12 @@
 // `hwc dev`: the whole system on one machine — Temporal dev server (Web UI, SQLite file), the Hwc*
-// search attributes, one worker — until Ctrl-C. `--demo` seeds a caseload to look at.
-import { mkdirSync } from 'node:fs';
+// search attributes, one worker — until Ctrl-C. `--demo` seeds a caseload to look at. The data folder is
+// locked for the server's lifetime (cli/data-lock.ts); the server's and the SDK's chatter goes to
+// `<data>/dev.log` (cli/dev-server.ts, worker/runtime.ts) and the terminal shows hwc's own lines.
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
 import { devServerExecutable, resolveTemporalCli } from '../../worker/binaries';
@@ -13,6 +17,8 @@ import { AesGcmCodec, KeyError, type CodecKeys } from '../../worker/codec';
 import { startCodecServer } from '../../worker/codec-server';
 import { codecKeys } from '../../worker/data-converter';
 import { config, staffDirectory } from '../context';
+import { acquireDataLock, DataDirLockedError } from '../data-lock';
+import { DevServerError, startDevServer } from '../dev-server';
 import { seedDemo } from '../demo';
 import { DEMO_STAFF, ensureDemoStaff } from '../demo-staff';
 import { identityKeyPath, requireStaffDirectory, staffFilePath } from '../identity';
@@ -21,22 +27,54 @@ import { findStaff } from '../../domain/staff';
 import { ensureDevIdentityKeys, type IdentityKeys } from '../../identity/keys';
 import { issueCredential } from '../../identity/signer';
 import type { HwcConfig } from '../../worker/config';
-import { CliError } from '../errors';
+import { CliError, reasonOnly } from '../errors';
 import { assertPortFree } from '../ports';
+
+/** The log file of `hwc dev`, in the data folder; the previous one is kept as `dev.log.1` past this size. */
+export const DEV_LOG = 'dev.log';
+const ROTATE_AT = 20 * 1024 * 1024;
 
 export interface DevOptions {
   demo?: boolean;
   port?: string;
   uiPort?: string;
+  verbose?: boolean;
 }
 
+function openLog(dataDir: string) {
+  const path = resolve(dataDir, DEV_LOG);
+  if (existsSync(path) && statSync(path).size > ROTATE_AT) renameSync(path, `${path}.1`);
+  const stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  stream.write(`--- hwc dev started ${new Date().toISOString()} (pid ${process.pid}) ---\n`);
+  return { path, write: (line: string) => stream.write(line + '\n'), close: () => stream.end() };
+}
+
+const port = (value: string | undefined, fallback: number, flag: string) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n < 1 || n > 65535) throw new CliError(`${flag}: a port number from 1 to 65535`, 2);
+  return n;
+};
+
 export async function dev(opts: DevOptions) {
-  const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
   const cfg = config();
   staffDirectory(cfg); // a malformed staff file stops the start, not the first event
-  const port = opts.port ? Number(opts.port) : cfg.devPort;
-  const uiPort = opts.uiPort ? Number(opts.uiPort) : cfg.uiPort;
-  await assertPortFree(port, 'Temporal gRPC', 'HWC_DEV_PORT or --port');
+  const grpcPort = port(opts.port, cfg.devPort, '--port');
+  const uiPort = port(opts.uiPort, cfg.uiPort, '--ui-port');
+  const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
+  mkdirSync(cfg.dataDir, { recursive: true });
+  // The folder first: a second server on the same SQLite file is the harm; its ports are a symptom.
+  let lock;
+  try {
+    lock = acquireDataLock(cfg.dataDir, { onTakeover: log });
+  } catch (e) {
+    if (e instanceof DataDirLockedError) throw new CliError(e.message, 2);
+    throw e;
+  }
+  // hwc dev is the one command that creates keys: an identity key for one machine and, with --demo, demo staff.
+  const identity = devIdentity(cfg, log);
+  if (opts.demo) await demoStaff(cfg, log);
+  await assertPortFree(grpcPort, 'Temporal gRPC', 'HWC_DEV_PORT or --port');
   await assertPortFree(uiPort, 'Temporal Web UI', 'HWC_UI_PORT or --ui-port');
   const codecPort = opts.uiPort ? uiPort + 1 : cfg.codecPort;
   if (cfg.encryption) await assertPortFree(codecPort, 'codec server', 'HWC_CODEC_PORT');
@@ -47,12 +85,18 @@ export async function dev(opts: DevOptions) {
     throw new CliError((e as Error).message);
   }
   const binary = resolveTemporalCli();
-  mkdirSync(cfg.dataDir, { recursive: true });
-  // hwc dev is the one command that creates keys: an identity key for one machine and, with --demo, demo staff.
-  const identity = devIdentity(cfg, log);
-  if (opts.demo) await demoStaff(cfg, log);
-  installRuntime(cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? 'DEBUG' : 'WARN');
+  const file = openLog(cfg.dataDir);
+  const debug = cfg.logLevel === 'debug' || cfg.logLevel === 'trace';
+  // The SDK's INFO lines (worker state, polling) are for the log file; its warnings and errors are hwc's
+  // own problems and stay on the terminal.
+  installRuntime(debug ? 'DEBUG' : 'INFO', {
+    terminal: opts.verbose ? undefined : 'WARN',
+    file: (line) => file.write(`worker | ${line}`),
+  });
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
+  log(
+    `server and worker logs: ${file.path}${opts.verbose ? ' (and here: --verbose)' : ' (--verbose shows them here)'}`,
+  );
   // Payloads are encrypted; the Web UI decrypts them through the local codec server.
   // Only here are keys created (the default key file of this data folder); a custom path must exist.
   const keys: CodecKeys | null = (() => {
@@ -73,31 +117,48 @@ export async function dev(opts: DevOptions) {
     : null;
   const dataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'refuse')] } : undefined;
   const workerDataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'marker')] } : undefined;
-  let env: TestWorkflowEnvironment;
+  const server = {
+    ip: '127.0.0.1',
+    port: grpcPort,
+    uiPort,
+    namespace: cfg.namespace,
+    dbFilename: resolve(cfg.dataDir, 'temporal.sqlite'),
+    searchAttributes: HWC_SEARCH_ATTRIBUTES,
+    extraArgs: codecServer ? ['--ui-codec-endpoint', `http://localhost:${codecPort}`] : [],
+  };
+  let stopServer: () => Promise<void>;
+  let address: string;
   try {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable,
-        ip: '127.0.0.1',
-        port,
-        ui: true,
-        uiPort,
-        namespace: cfg.namespace,
-        dbFilename: resolve(cfg.dataDir, 'temporal.sqlite'),
-        searchAttributes: HWC_SEARCH_ATTRIBUTES,
-        log: { format: 'pretty', level: 'warn' },
-        extraArgs: codecServer ? ['--ui-codec-endpoint', `http://localhost:${codecPort}`] : [],
-      },
-      client: { dataConverter },
-    });
+    if (binary.path) {
+      const s = await startDevServer({
+        ...server,
+        executable: binary.path,
+        verbose: !!opts.verbose,
+        log: (line) => file.write(`temporal | ${line}`),
+        show: (line) => process.stderr.write(line + '\n'),
+      });
+      lock.setServerPid(s.pid);
+      ({ address, stop: stopServer } = s);
+    } else {
+      // No binary of our own (the SDK downloads one): its launcher, whose output cannot be sorted.
+      const env = await TestWorkflowEnvironment.createLocal({
+        server: { ...server, executable, ui: true, log: { format: 'pretty', level: 'warn' } },
+      });
+      address = env.address;
+      stopServer = () => env.teardown();
+    }
   } catch (e) {
-    const why = (e as Error).message.split(/[:\n]/)[0];
+    codecServer?.close();
+    const why = e instanceof DevServerError ? e.message : (e as Error).message.split(/[:\n]/)[0];
     throw new CliError(
-      `the Temporal dev server (${binary.path ?? 'SDK download'}) did not start (${why}): run \`bash scripts/setup.sh\`, or point HWC_TEMPORAL_CLI at a working temporal binary`,
+      `the Temporal dev server (${binary.path ?? 'SDK download'}) did not start (${why}): run \`bash scripts/setup.sh\`, or point HWC_TEMPORAL_CLI at a working temporal binary (details in ${file.path})`,
     );
   }
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: cfg.namespace, dataConverter });
   const worker = await createHwcWorker({
-    connection: env.nativeConnection,
+    connection: nativeConnection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
     store,
@@ -109,27 +170,31 @@ export async function dev(opts: DevOptions) {
     maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
   });
   const running = worker.run();
-  log(`Temporal at 127.0.0.1:${port} (namespace ${cfg.namespace}), data in ${cfg.dataDir}`);
+  log(`Temporal at ${address} (namespace ${cfg.namespace}), data in ${cfg.dataDir}`);
   log(`Web UI: http://localhost:${uiPort}/namespaces/${cfg.namespace}/workflows`);
   if (codecServer) log(`payloads encrypted (AES-256-GCM); Web UI decrypts through http://localhost:${codecPort}`);
   log('worker polling task queue ' + cfg.taskQueue + '; press Ctrl-C to stop');
   if (opts.demo) {
     seedDemo({
-      client: env.client,
+      client,
       taskQueue: cfg.taskQueue,
       putClaimant: (ref: string, r: unknown) => store.putClaimant(ref, r),
       log,
       trust: identity.trusted,
       signerFor: demoSigner(cfg, identity),
-    }).catch((e) => log(`demo seeding failed: ${(e as Error).message}`));
+    }).catch((e) => log(`demo seeding failed: ${reasonOnly((e as Error).message)}`));
   }
   // The SDK runtime turns SIGINT/SIGTERM into a graceful worker shutdown; then the server goes.
   await running;
   log('worker stopped; stopping the dev server …');
-  await env.teardown();
+  await connection.close().catch(() => undefined);
+  await nativeConnection.close().catch(() => undefined);
+  await stopServer();
   codecServer?.close();
   await store.close();
+  lock.release();
   log('stopped');
+  file.close();
   // Requests still in flight (demo seeding) must not outlive the server they talk to.
   process.exit(0);
 }
@@ -141,6 +206,14 @@ export function register(program: Command) {
     .option('--demo', 'seed a demo caseload of about 20 journeys')
     .option('--port <port>', 'Temporal gRPC port (default HWC_DEV_PORT or 7233)')
     .option('--ui-port <port>', 'Web UI port (default HWC_UI_PORT or 8233)')
+    .option('--verbose', "show the server's and the SDK's log lines here too (they always go to <data>/dev.log)")
+    .addHelpText(
+      'after',
+      `
+The data folder (HWC_DATA_DIR, default ./data) holds the server's SQLite file, the stub systems, the
+codec keys and dev.log; one hwc dev at a time may use it (a second one exits 2 naming the first). To
+run two, give each its own folder and ports: HWC_DATA_DIR=./data-2 npx hwc dev --port 7243 --ui-port 8243`,
+    )
     .action(dev);
 }
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { EventRejectedError, sendEvent } from '../../client/journeys';
 import { noJourney } from '../../client/cases';
-import { ClaimantRef, EVENT_TYPES, ROLES, Role } from '../../domain/schemas';
+import { EVENT_TYPES, ROLES, Role } from '../../domain/schemas';
 import { waitingFor } from '../../machines/describe';
 import type { EventRequest } from '../../workflows/messages';
 import { CATEGORIES_HELP, eventsHelp, readFieldValue } from '../event-fields';
@@ -13,6 +13,7 @@ import { client } from '../context';
 import { signedInSigner } from '../identity';
 import { badInput, CliError } from '../errors';
 import { jsonProblem } from '../files';
+import { claimantRefArg } from '../refs';
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -44,10 +45,7 @@ export async function event(
   fieldArgs: string[],
   opts: { as?: string; json?: string; role?: string },
 ) {
-  // The reason, not the value: a NINO or a name typed by mistake is not echoed back.
-  const ref = ClaimantRef.safeParse(claimantRef);
-  if (!ref.success)
-    throw badInput(`claimantRef: not a claimant reference: ${ref.error.issues.map((i) => i.message).join('; ')}`);
+  claimantRef = claimantRefArg(claimantRef); // or the workflow id hwc-<ref>; the value is never echoed
   if (!(EVENT_TYPES as readonly string[]).includes(type))
     throw badInput(`TYPE: unknown event type "${type}"; known types: ${EVENT_TYPES.join(', ')}`);
   if (opts.as !== undefined)
@@ -102,7 +100,7 @@ export function register(program: Command) {
   program
     .command('event')
     .description("record a person's event on a case (the workflow's `event` Update); prints the new stage")
-    .argument('<claimantRef>', 'the claimant reference')
+    .argument('<claimantRef>', 'the claimant reference, or the journey workflow id hwc-<claimantRef>')
     .argument('<TYPE>', 'event type, e.g. BOOKING_CALL')
     .argument('[fields...]', 'fields as --name value (true/false, numbers and JSON arrays/objects are read as such)')
     .option('--role <role>', 'which of your roles records it, when you hold several (default: the first that may)')

@@ -4,12 +4,20 @@
 // still started). `--to-jsaps` hands the report to the JSAPS stub instead, for the weekly schedule.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { reportId, startReport, validateReport, type RejectedRow, type ReportSummary } from '../../client/report';
+import {
+  InvalidReportError,
+  reportId,
+  startReport,
+  validateReport,
+  type RejectedRow,
+  type ReportSummary,
+} from '../../client/report';
 import { client, config, store } from '../context';
 import { trustedKeys } from '../identity';
-import { ClaimantRef } from '../../domain/schemas';
+import { ClaimantRef, OfficeMnemonic } from '../../domain/schemas';
 import { badInput, CliError } from '../errors';
 import { CSV_HELP, readReportFile } from '../report-file';
+import { jsonText, terminalSafeLines } from '../terminal';
 
 interface ReportOptions {
   office?: string;
@@ -59,8 +67,8 @@ const rejectedLine = (r: RejectedRow) =>
   `  row ${r.row}${r.line !== undefined ? ` (line ${r.line})` : ''}${shownRef(r.claimantRef) ? ` ${r.claimantRef}` : ''}: ${r.reason}`;
 
 export async function report(file: string, opts: ReportOptions) {
-  if (opts.office !== undefined && !/^[A-Za-z0-9_-]{1,20}$/.test(opts.office))
-    throw badInput(`--office: "${opts.office}" is not an office mnemonic`);
+  if (opts.office !== undefined && !OfficeMnemonic.safeParse(opts.office).success)
+    throw badInput(`--office: ${OfficeMnemonic.safeParse(opts.office).error!.issues[0].message}`);
   const parsed = readReportFile(file);
   const office = opts.office ?? parsed.office;
   const cfg = config();
@@ -75,7 +83,7 @@ export async function report(file: string, opts: ReportOptions) {
         `${file}: report ${id} ${created ? 'submitted to' : 'was already in'} JSAPS for ${office ? `office ${office}` : 'each row’s own office'}: ${parsed.rows.length} rows (${valid.length} valid, ${rejected.length} will be rejected); the weekly-report schedule starts the journeys (or now: hwc schedule trigger)\n`,
       );
       if (rejected.length) {
-        process.stdout.write('will be rejected:\n' + rejected.map(rejectedLine).join('\n') + '\n');
+        process.stdout.write(terminalSafeLines('will be rejected:\n' + rejected.map(rejectedLine).join('\n')) + '\n');
         throw new CliError(
           `${rejected.length} of ${parsed.rows.length} rows rejected (the other rows will be started)`,
           2,
@@ -89,24 +97,31 @@ export async function report(file: string, opts: ReportOptions) {
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
       throw badInput('--concurrency: a whole number from 1 to 64');
     const render = parsed.rows.length >= PROGRESS_FROM ? progress(validateReport(parsed.rows).valid.length) : null;
-    const summary = await startReport({
-      client: c,
-      taskQueue: cfg.taskQueue,
-      office,
-      trust,
-      rows: parsed.rows,
-      putClaimant: (ref, record) => stubs.putClaimant(ref, record),
-      concurrency,
-      onProgress: render ? (done, _total, s) => render(done, s) : undefined,
-    });
-    await c.connection.close();
+    let summary: ReportSummary;
+    try {
+      summary = await startReport({
+        client: c,
+        taskQueue: cfg.taskQueue,
+        office,
+        trust,
+        rows: parsed.rows,
+        putClaimant: (ref, record) => stubs.putClaimant(ref, record),
+        getClaimant: (ref) => stubs.getClaimant(ref),
+        concurrency,
+        onProgress: render ? (done, _total, s) => render(done, s) : undefined,
+      });
+    } catch (e) {
+      if (e instanceof InvalidReportError) throw badInput(`${file}: ${e.message}`);
+      throw e;
+    } finally {
+      await c.connection.close();
+    }
     if (opts.json)
       process.stdout.write(
-        JSON.stringify(
-          { ...summary, rejected: summary.rejected.map((r) => ({ ...r, claimantRef: shownRef(r.claimantRef) })) },
-          null,
-          2,
-        ) + '\n',
+        jsonText({
+          ...summary,
+          rejected: summary.rejected.map((r) => ({ ...r, claimantRef: shownRef(r.claimantRef) })),
+        }) + '\n',
       );
     else {
       const out = [
@@ -121,8 +136,14 @@ export async function report(file: string, opts: ReportOptions) {
         );
       refs('started', summary.started);
       refs('already running', summary.alreadyRunning);
+      // Names of the fields, never their values: a rerun with new data is worth knowing about.
+      if (summary.changed.length)
+        out.push(
+          `record changed since the journey started (JSAPS now holds the new one; the journey reads it at its next check):`,
+          ...summary.changed.map((ch) => `  ${ch.claimantRef}: ${ch.fields.join(', ')}`),
+        );
       if (summary.rejected.length) out.push('rejected:', ...summary.rejected.map(rejectedLine));
-      process.stdout.write(out.join('\n') + '\n');
+      process.stdout.write(terminalSafeLines(out.join('\n')) + '\n');
     }
     if (summary.rejected.length)
       throw new CliError(
@@ -148,7 +169,9 @@ export function register(program: Command) {
       `
 Exit codes: 0 every row started or already running; 2 some rows rejected (the valid rows are still
 started; each rejected row is listed with its number and the field at fault); 1 anything else.
-Each valid record is also stored in the JSAPS stub (HWC_DB) for the journey's later checks.
+Each valid record is also stored in the JSAPS stub (HWC_DB) for the journey's later checks, once its
+journey has started; a rerun that changes a running journey's record lists the fields that changed.
+At most 50,000 rows (64 MiB) in one report; a bigger file is refused whole, before anything starts.
 
 ${CSV_HELP}
 

@@ -1,19 +1,19 @@
-// `hwc show <claimantRef>`: one case as a timeline (the `journey` query through prettyTrace), then where it
+// `hwc show <claimantRef | workflowId>`: one case as a timeline (the `journey` query through prettyTrace), then where it
 // stands: stage, what it waits for, next deadline, and the events it accepts now with their fields.
 import type { Command } from 'commander';
 import { UnknownClaimantError, getCase } from '../../client/cases';
 import { TIMER_WORDS } from '../../machines/describe';
 import type { TimerEvent } from '../../machines/context';
-import { ClaimantRef } from '../../domain/schemas';
 import { CATEGORIES_HELP, fieldsLine, rolesOf } from '../event-fields';
 import { client } from '../context';
-import { badInput, CliError } from '../errors';
+import { CliError } from '../errors';
+import { claimantRefArg } from '../refs';
 import { prettyTrace } from '../pretty';
+import { jsonText, terminalSafeLines } from '../terminal';
 import { instant } from '../table';
 
-export async function show(claimantRef: string, opts: { json?: boolean }) {
-  if (!ClaimantRef.safeParse(claimantRef).success)
-    throw badInput(`claimantRef: "${claimantRef}" is not a claimant reference`);
+export async function show(target: string, opts: { json?: boolean }) {
+  const claimantRef = claimantRefArg(target);
   const c = await client();
   let found;
   try {
@@ -25,7 +25,7 @@ export async function show(claimantRef: string, opts: { json?: boolean }) {
     await c.connection.close();
   }
   const { trace, view, status } = found;
-  if (opts.json) return void process.stdout.write(JSON.stringify({ status, trace, view }, null, 2) + '\n');
+  if (opts.json) return void process.stdout.write(jsonText({ status, trace, view }) + '\n');
   const next = view.nextTimer;
   const width = Math.max(0, ...view.accepted.map((t) => t.length));
   const out = [
@@ -43,14 +43,14 @@ export async function show(claimantRef: string, opts: { json?: boolean }) {
     const used = lines.join(' ');
     out.push(...CATEGORIES_HELP.split('\n').filter((l) => !/^\w+Category:/.test(l) || used.includes(l.split(':')[0])));
   } else out.push('accepts no events: the journey has ended');
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(terminalSafeLines(out.join('\n')) + '\n');
 }
 
 export function register(program: Command) {
   program
     .command('show')
     .description('one case: timeline, stage, what it waits for, next deadline, the events it accepts now')
-    .argument('<claimantRef>', 'the claimant reference (workflow hwc-<claimantRef>)')
+    .argument('<claimantRef|workflowId>', 'the claimant reference, or the journey workflow id hwc-<claimantRef>')
     .option('--json', 'print the trace and the current view as JSON')
     .action(show);
 }

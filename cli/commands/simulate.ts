@@ -240,7 +240,7 @@ export function register(program: Command) {
     .description(
       'run a scenario file through the journey and print its trace as JSON; or a whole caseload (--caseload) and print its figures',
     )
-    .argument('[scenario.json]', 'scenario file (journey.md B4)')
+    .argument('[scenario.json]', 'scenario file (docs/scenarios.md)')
     .option('--temporal', 'run it as a real workflow on the time-skipping test server')
     .option('--pretty', 'print a readable timeline instead of JSON')
     .option('--policy <what-if.json>', 'change rule parameters (docs/policy.md), e.g. {"doubtWindowWorkingDays": 10}')

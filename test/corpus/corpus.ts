@@ -3,6 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { unsafeCharIn } from '../../domain/text';
 
 export const CORPUS_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const corpusPath = (...parts: string[]) => join(CORPUS_DIR, ...parts);
@@ -137,6 +138,8 @@ export function messageProblems(message: string, e: Expectation & { personal?: s
   const out: string[] = [];
   if (!matches(message, e.problem)) out.push(`does not name the problem ${e.problem}`);
   if (/^\s+at /m.test(message) || /\(\S+:\d+:\d+\)/.test(message)) out.push('contains a stack trace');
+  // A rejection is printed: whatever the input carried, the message must not drive the terminal.
+  if (unsafeCharIn(message)) out.push(`contains a control character (${unsafeCharIn(message)})`);
   if (/\b[A-Z]\w*(Error|Exception):/.test(message)) out.push('contains an error class dump');
   if (message.length > 2500) out.push(`is ${message.length} characters long`);
   for (const value of personalValues(input, e.personal ?? []))

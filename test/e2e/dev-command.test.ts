@@ -1,7 +1,9 @@
 // `hwc dev --demo` as a newcomer runs it: the Web UI answers, a worker is connected, demo journeys are
-// listed; a second `hwc dev` on the same port says what to do in one line; Ctrl-C stops both cleanly.
+// listed, and the terminal shows hwc's own lines only (the server's and the SDK's go to dev.log); a second
+// `hwc dev` on the same data folder exits 2 naming the first, on the same port says what to do in one line,
+// and on another folder with other ports runs; Ctrl-C stops each cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,13 +32,27 @@ describe('hwc dev', () => {
       const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
       expect(ui.status).toBe(200);
 
-      const busy = spawnSync(process.execPath, [HWC, 'dev', '--port', String(port), '--ui-port', String(uiPort)], {
+      // The same data folder, even on free ports: refused before anything starts, naming the holder.
+      const [p2, u2] = [await freePort(), await freePort()];
+      const second = spawnSync(process.execPath, [HWC, 'dev', '--port', String(p2), '--ui-port', String(u2)], {
         env,
+        encoding: 'utf8',
+      });
+      expect(second.status).toBe(2);
+      expect(second.stderr.trim().split('\n')).toHaveLength(1);
+      expect(second.stderr).toContain(`the data folder ${dir} is in use by another hwc dev (pid ${dev.pid}, `);
+      expect(second.stderr).toContain('HWC_DATA_DIR=');
+
+      // Another folder, the same port: the port is named.
+      const otherDir = mkdtempSync(join(tmpdir(), 'hwc-dev-2-'));
+      const busy = spawnSync(process.execPath, [HWC, 'dev', '--port', String(port), '--ui-port', String(uiPort)], {
+        env: { ...env, HWC_DATA_DIR: otherDir },
         encoding: 'utf8',
       });
       expect(busy.status).toBe(1);
       expect(busy.stderr.trim().split('\n')).toHaveLength(1);
       expect(busy.stderr).toMatch(/port \d+ .* is already in use/);
+      rmSync(otherDir, { recursive: true, force: true });
 
       const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${port}` }) });
       await waitFor(() => stderr.includes('demo: 21 journeys started'), 60_000);
@@ -55,6 +71,42 @@ describe('hwc dev', () => {
     }
     expect(await exited).toBe(0);
     expect(stderr).toContain('hwc dev: stopped');
+    // Quiet: hwc's own lines only; the server's warnings and the SDK's INFO lines are in the log file.
+    expect(stderr.split('\n').filter((l) => l && !l.startsWith('hwc dev: '))).toEqual([]);
+    expect(stderr).toContain(`server and worker logs: ${join(dir, 'dev.log')}`);
+    const logged = readFileSync(join(dir, 'dev.log'), 'utf8');
+    expect(logged).toMatch(/^temporal \| Temporal CLI /m);
+    expect(logged).toMatch(/^worker \| .* INFO Worker state changed/m);
+    expect(existsSync(join(dir, 'hwc-dev.lock'))).toBe(false);
+  });
+
+  it('runs on another data folder while one runs; --verbose shows the logs', async () => {
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'hwc-dev-a-')), mkdtempSync(join(tmpdir(), 'hwc-dev-b-'))];
+    const started = [];
+    try {
+      for (const [folder, verbose] of [
+        [a, false],
+        [b, true],
+      ] as const) {
+        const args = [HWC, 'dev', '--port', String(await freePort()), '--ui-port', String(await freePort())];
+        const p = spawn(process.execPath, verbose ? [...args, '--verbose'] : args, {
+          env: { ...process.env, HWC_DATA_DIR: folder, VITEST: '' },
+        });
+        const run = { p, err: '', exited: new Promise<number | null>((r) => p.once('exit', (c) => r(c))) };
+        p.stderr.on('data', (d) => (run.err += d));
+        started.push(run);
+        await waitFor(() => run.err.includes('press Ctrl-C') || p.exitCode !== null, 90_000);
+        expect(run.err, run.err).toContain('press Ctrl-C');
+      }
+    } finally {
+      for (const r of started) r.p.kill('SIGINT');
+    }
+    for (const r of started) expect(await r.exited).toBe(0);
+    expect(started[1].err).toMatch(/^temporal: Temporal CLI /m);
+    expect(started[1].err).toMatch(/INFO Worker state changed/);
+    expect(started[0].err).not.toMatch(/^temporal: /m);
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
   });
 });
 

@@ -136,6 +136,25 @@ describe('hwc report', () => {
     const rerun = hwc('report', csv, '--office', 'LEEDS');
     expect(rerun.code).toBe(2);
     expect(rerun.stdout).toContain('9 rows · 0 started · 2 already running · 7 rejected');
+    expect(rerun.stdout).not.toContain('record changed');
+
+    // New data for a running journey: the fields that changed are named (not their values), JSAPS holds it.
+    const changedCsv = join(dir, 'report-changed.csv');
+    writeFileSync(
+      changedCsv,
+      [
+        'claimantRef,office,dateOfBirth,claimStartDate,claimStatus,inPayment,weeklyRate,mobile,workCoach',
+        `${a},LEEDS,1980-04-02,2026-01-05,built,no,91.15,07700900999,WC-07`,
+      ].join('\n') + '\n',
+    );
+    const changed = hwc('report', changedCsv, '--office', 'LEEDS');
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain('1 rows · 0 started · 1 already running · 0 rejected');
+    expect(changed.stdout).toMatch(
+      new RegExp(`record changed since the journey started[^\n]*\n  ${a}: claim\\.inPayment, lms\\.mobile\n`),
+    );
+    expect(changed.stdout).not.toContain('07700900999');
+    expect(store.getClaimant(a)).toMatchObject({ claim: { inPayment: false }, lms: { mobile: '07700900999' } });
 
     // A clean JSON report ({office, rows}) exits 0; progress goes to stderr as lines when it is not a TTY.
     const json = join(dir, 'report.json');
@@ -249,6 +268,10 @@ describe('hwc show, hwc event, hwc outbox', () => {
     for (const t of ['DEFER', 'CLAIM_CLOSED', 'EXEMPTION_IDENTIFIED', 'WCA_SCHEDULED'])
       expect(shown.stdout).toContain(`  ${t}`);
     expect(shown.stdout).not.toMatch(/^\s+ATTENDED\s/m);
+    // The workflow id the Web UI shows names the same case.
+    const byWorkflowId = hwc('show', workflowIdFor(ref));
+    expect(byWorkflowId.code, byWorkflowId.stderr).toBe(0);
+    expect(byWorkflowId.stdout).toBe(shown.stdout);
 
     const notNow = hwc('event', ref, 'ATTENDED', '--as', 'WC-07:work_coach');
     expect(notNow.code).toBe(2);
@@ -260,7 +283,7 @@ describe('hwc show, hwc event, hwc outbox', () => {
     expect(wrongRole.stderr).toMatch(/needs decision_maker/);
     const badField = hwc('event', ref, 'BOOKING_CALL', '--contacted', 'perhaps', '--as', 'WC-07:work_coach');
     expect(badField.code).toBe(2);
-    expect(badField.stderr).toMatch(/BOOKING_CALL rejected: .*contacted: .*expected boolean/);
+    expect(badField.stderr).toMatch(/--contacted: must be true\/false, yes\/no, y\/n, 1\/0 or on\/off/);
     const unknown = hwc('event', `${tag}-NOBODY`, 'ATTENDED', '--as', 'WC-07:work_coach');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no journey for claimant .*-NOBODY/);
@@ -268,12 +291,13 @@ describe('hwc show, hwc event, hwc outbox', () => {
     expect(hwc('show', `${tag}-NOBODY`).code).toBe(2);
 
     const slot = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    // By workflow id, with a yes/no read like a CSV cell.
     const ok = hwc(
       'event',
-      ref,
+      workflowIdFor(ref),
       'BOOKING_CALL',
       '--contacted',
-      'true',
+      'Yes',
       '--slot',
       slot,
       '--requirements',

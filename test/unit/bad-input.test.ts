@@ -3,24 +3,32 @@
 // is refused with a message that names the problem, has no stack trace, echoes no personal data, and changes
 // nothing. CLI paths run in-process through their exported functions; a handful also through `bin/hwc.js`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { StubStore } from '../../activities/store';
 import { startReport, validateReport, type ReportRow } from '../../client/report';
 import { loadHistoryFile, audit } from '../../cli/commands/audit';
 import { event as eventCommand } from '../../cli/commands/event';
+import { cases as casesCommand } from '../../cli/commands/cases';
 import { report } from '../../cli/commands/report';
 import { simulate } from '../../cli/commands/simulate';
-import { CliError } from '../../cli/errors';
+import { CliError, reasonOnly } from '../../cli/errors';
+import { prettyTrace } from '../../cli/pretty';
+import { table } from '../../cli/table';
+import { jsonText, terminalSafe, terminalSafeLines } from '../../cli/terminal';
 import { readReportFile } from '../../cli/report-file';
-import { Scenario } from '../../domain/schemas';
+import { OfficeMnemonic, Scenario, StaffId } from '../../domain/schemas';
+import { parseStaffDirectory } from '../../domain/staff';
+import { unsafeCharIn } from '../../domain/text';
 import { ephemeralIssuer } from '../../identity/ephemeral';
 import { stageOf, step, validateEvent, type JourneyState } from '../../machines/step';
 import { PureEngine } from '../../simulator/pure-engine';
 import { PROJECT_ROOT } from '../../worker/config';
 import {
+  baseClaimant,
   corpusPath,
   filesWithExpectations,
   json,
@@ -423,4 +431,236 @@ describe('through bin/hwc.js: one line on stderr, exit 2, nothing on stdout', ()
       expectClean(r.stderr, c);
     },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11 §6: the rest of the bad input. Each is refused with exit 2 naming the field, and nothing is
+// started or stored.
+
+describe('reports too big to take: refused whole before anything starts', () => {
+  const header = 'claimantRef,office,dateOfBirth,claimStartDate,claimStatus,inPayment,weeklyRate';
+  const rowsStored = () => {
+    const s = new StubStore(process.env.HWC_DB!);
+    try {
+      return s.reports().length;
+    } finally {
+      s.close();
+    }
+  };
+
+  it.each(['csv', 'json'] as const)('a 300,000-row %s report', async (kind) => {
+    const n = 300_000;
+    const path = join(dir, `huge.${kind}`);
+    if (kind === 'csv') {
+      const lines = [header];
+      for (let i = 0; i < n; i++) lines.push(`C-${i},LEEDS,1980-04-02,2026-01-05,built,true,91.15`);
+      writeFileSync(path, lines.join('\n'));
+    } else {
+      // Small rows, so that the file is within the size cap and the row count is what refuses it.
+      const row = (i: number) =>
+        `{"claimantRef":"C-${i}","office":"LEEDS","dateOfBirth":"1980-04-02","claim":{"startDate":"2026-01-05","status":"built","inPayment":true,"weeklyRate":91.15}}`;
+      writeFileSync(path, `[${Array.from({ length: n }, (_, i) => row(i)).join(',')}]`);
+    }
+    const before = rowsStored();
+
+    // TEMPORAL_ADDRESS is a dead port: reaching it would be exit 1, so exit 2 means it was never tried.
+    const { error, stdout } = await refused(() => report(path, {}));
+    const jsaps = await refused(() => report(path, { toJsaps: true }));
+
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/the report has (more than 50000|300000) rows; at most 50000 rows .* are accepted/);
+    expect(error.message).toContain('Nothing was started');
+    expect(stdout).toBe('');
+    expect(jsaps.error.exitCode).toBe(2);
+    expect(rowsStored()).toBe(before);
+  });
+
+  it('a file over 64 MiB is refused by its size, without being read', async () => {
+    const path = join(dir, 'sparse.csv');
+    writeFileSync(path, '');
+    truncateSync(path, 65 * 1024 * 1024); // a sparse file: nothing to read, only a size
+
+    const { error } = await refused(() => report(path, {}));
+
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/the report is 65 MiB; at most 64 MiB/);
+  });
+
+  it('startReport refuses more rows than the limit and an office that is not a mnemonic, starting nothing', async () => {
+    const started: unknown[] = [];
+    const client = { workflow: { start: async (...a: unknown[]) => started.push(a) } } as never;
+    const rows = Array.from({ length: 50_001 }, (_, i) => ({ row: i + 1, record: baseClaimant() }));
+
+    await expect(startReport({ client, taskQueue: 'q', rows })).rejects.toThrow(/at most 50000 are accepted/);
+    await expect(startReport({ client, taskQueue: 'q', office: 'leeds', rows: rows.slice(0, 1) })).rejects.toThrow(
+      /office: must be an office mnemonic/,
+    );
+    expect(started).toEqual([]);
+  });
+});
+
+describe('a claimant record is stored only once its journey has started', () => {
+  it('a start the server never receives stores nothing', async () => {
+    // A real client whose server is not there: the start fails, and JSAPS must not hold the record.
+    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' });
+    const client = new Client({ connection });
+    const stored: string[] = [];
+
+    await expect(
+      startReport({
+        client,
+        taskQueue: 'q',
+        rows: [{ row: 1, record: baseClaimant() }],
+        putClaimant: (ref) => stored.push(ref),
+      }),
+    ).rejects.toThrow();
+    await connection.close().catch(() => undefined);
+
+    expect(stored).toEqual([]);
+  });
+
+  it('the record is put after the start, for a rerun only when it changed, naming the changed fields', async () => {
+    const calls: string[] = [];
+    const held = new Map<string, unknown>();
+    let exists = false;
+    const client = {
+      workflow: {
+        start: async (_wf: unknown, o: { workflowId: string }) => {
+          calls.push(`start ${o.workflowId}`);
+          if (exists) throw new WorkflowExecutionAlreadyStartedError('exists', o.workflowId, 'hwcJourney');
+        },
+      },
+    } as never;
+    const io = {
+      client,
+      taskQueue: 'q',
+      putClaimant: (ref: string, r: unknown) => (calls.push(`put ${ref}`), held.set(ref, r)),
+      getClaimant: (ref: string) => held.get(ref) ?? null,
+    };
+    const record = baseClaimant() as {
+      claimantRef: string;
+      claim: Record<string, unknown>;
+      lms: Record<string, unknown>;
+    };
+
+    const first = await startReport({ ...io, rows: [{ row: 1, record }] });
+    exists = true;
+    const same = await startReport({ ...io, rows: [{ row: 1, record }] });
+    const changed = await startReport({
+      ...io,
+      rows: [
+        {
+          row: 1,
+          record: {
+            ...record,
+            claim: { ...record.claim, inPayment: false },
+            lms: { ...record.lms, mobile: '07700900999' },
+          },
+        },
+      ],
+    });
+
+    expect(calls).toEqual(['start hwc-C-7301', 'put C-7301', 'start hwc-C-7301', 'start hwc-C-7301', 'put C-7301']);
+    expect(first.started).toEqual(['C-7301']);
+    expect(same.changed).toEqual([]);
+    expect(changed.alreadyRunning).toEqual(['C-7301']);
+    expect(changed.changed).toEqual([{ claimantRef: 'C-7301', fields: ['claim.inPayment', 'lms.mobile'] }]);
+    expect(JSON.stringify(changed.changed)).not.toContain('07700900999');
+  });
+});
+
+describe('office mnemonics and staff ids: one pattern everywhere', () => {
+  it.each([
+    [
+      'hwc report --office',
+      () => report(corpusPath('report-rows.csv'), { office: 'leeds', toJsaps: true }),
+      '--office',
+    ],
+    ['hwc cases --office', () => casesCommand({ office: 'Leeds', query: true }), '--office'],
+    ['hwc cases --coach', () => casesCommand({ coach: 'Jane Smith', query: true }), '--coach: must be a staff id'],
+    ['hwc cases --waiting-on-me', () => casesCommand({ waitingOnMe: 'WC 01', query: true }), '--waiting-on-me'],
+  ])('%s', async (_n, run, problem) => {
+    const { error, stdout } = await refused(run);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain(problem);
+    expect(stdout).toBe('');
+  });
+
+  it('the staff directory refuses an office that is not a mnemonic and a staff id that is a name', () => {
+    expect(() =>
+      parseStaffDirectory({ version: 1, staff: [{ staffId: 'WC-01', roles: ['work_coach'], office: 'leeds' }] }, 'f'),
+    ).toThrow(/staff\[0\]\.office: must be an office mnemonic/);
+    expect(() =>
+      parseStaffDirectory({ version: 1, staff: [{ staffId: 'Jane Smith', roles: ['work_coach'] }] }, 'f'),
+    ).toThrow(/staff\[0\]\.staffId: must be a staff id/);
+  });
+
+  it('accepts every staff id the scenarios, the demo and the default scenario identity use', () => {
+    const ids = new Set<string>(['scenario', 'WC-01', 'WC-DEMO', 'TL-DEMO', 'SDS-7', 'DM-7', 'TL.leeds', 'wc_17']);
+    const scenarios = join(PROJECT_ROOT, 'test/scenarios');
+    const files = readdirSync(scenarios, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(50);
+    for (const f of files)
+      for (const m of readFileSync(join(scenarios, f), 'utf8').matchAll(/"(?:staffId|workCoach)":\s*"([^"]*)"/g))
+        ids.add(m[1]);
+    expect([...ids]).toEqual(expect.arrayContaining(['DM-7', 'TL-3', 'WC-17']));
+    for (const id of ids) expect(StaffId.safeParse(id).success, id).toBe(true);
+    for (const bad of ['Jane Smith', ' WC-01', '-x', 'WC/01', 'a'.repeat(41), '', 'WC\u202e10'])
+      expect(StaffId.safeParse(bad).success, bad).toBe(false);
+    for (const ok of ['LEEDS', 'MAN01', 'A', 'X'.repeat(12)])
+      expect(OfficeMnemonic.safeParse(ok).success, ok).toBe(true);
+    for (const bad of ['leeds', 'Leeds', 'LEEDS ', 'MAN-01', 'X'.repeat(13), ''])
+      expect(OfficeMnemonic.safeParse(bad).success, bad).toBe(false);
+  });
+});
+
+describe('control characters never reach the terminal', () => {
+  const nasty = `C-1\u001b[2J\u001b]0;title\u0007\r\u202e\u2066x\u0085`;
+
+  it('terminalSafe escapes every control and bidi character, keeping the text readable', () => {
+    expect(terminalSafe(nasty)).toBe('C-1\\u001b[2J\\u001b]0;title\\u0007\\u000d\\u202e\\u2066x\\u0085');
+    expect(terminalSafe('Line one\nline two\tend')).toBe('Line one\\u000aline two\\u0009end');
+    expect(terminalSafeLines('one\ntwo\u001b')).toBe('one\ntwo\\u001b');
+    expect(terminalSafe('Ünïcödé text, £91.15 — fine')).toBe('Ünïcödé text, £91.15 — fine');
+  });
+
+  it('tables, timelines and JSON output of values from the server are escaped', () => {
+    const printed = [
+      table(['A', 'B'], [[nasty, 'ok']]),
+      prettyTrace({
+        claimantRef: nasty,
+        status: 'running',
+        stage: nasty,
+        outcome: null,
+        reason: null,
+        dmDecision: null,
+        easementUsed: false,
+        appointments: [{ kind: 'HWC', at: '2026-02-02T10:00:00.000Z', workCoach: nasty, status: 'booked' }],
+        letters: [],
+        notifications: [],
+        markers: [],
+        doubts: [],
+        referredToDmAt: null,
+        escalations: [{ reason: nasty, at: '2026-02-03T17:00:00.000Z' }],
+        transitions: [{ at: '2026-02-01T10:00:00.000Z', event: 'START', from: 'new', to: nasty, by: nasty }],
+        endedAt: null,
+      }),
+      jsonText({ note: nasty }),
+    ];
+    for (const out of printed) expect(unsafeCharIn(out.replace(/[\n]/g, ''))).toBeNull();
+    expect(JSON.parse(jsonText({ note: nasty })).note).toBe(nasty); // the data itself is unchanged
+  });
+
+  it('an error from elsewhere is printed as its reason: no stack, no source path, no escapes', () => {
+    const e = new Error('BOOKING_CALL rejected: slot: must be after\u001b[2J');
+    e.message +=
+      '\n    at check (/srv/hwc/workflows/journey.ts:81:13)\n    at Object.validator (file:///srv/hwc/x.js:1:2)';
+    const reason = reasonOnly(`${e.message} (at /srv/hwc/machines/step.ts:120:7)`);
+
+    expect(reason).toBe('BOOKING_CALL rejected: slot: must be after\\u001b[2J');
+    expect(reasonOnly('validator failed at /home/u/sdk/lib/worker.js:44:9 while handling')).toBe(
+      'validator failed at while handling',
+    );
+    expect(reasonOnly('report.csv: unknown column "x"')).toBe('report.csv: unknown column "x"');
+  });
 });
