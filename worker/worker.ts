@@ -5,6 +5,7 @@ import {
   Worker,
   bundleWorkflowCode,
   type NativeConnection,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -43,6 +44,8 @@ export interface HwcWorkerOptions {
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   identity?: string;
+  /** A bundle built beforehand (e.g. by the benchmark, once for several worker processes). */
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
@@ -50,7 +53,7 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace ?? 'default',
     taskQueue: o.taskQueue ?? 'hwc',
-    workflowBundle: await workflowBundle(),
+    workflowBundle: o.workflowBundle ?? (await workflowBundle()),
     activities: {
       ...createActivities({ store: o.store, latencyMs: o.stubLatencyMs }),
       ...createReportActivities({ store: o.store }),
