@@ -38,7 +38,9 @@ describe('staff directory', () => {
       },
       /lists a staffId twice/,
     ],
-    [{ version: 2, staff: [] }, /version/],
+    [{ version: 3, staff: [] }, /version/],
+    [{ version: 2, staff: [{ staffId: 'A', roles: ['sds'], offices: ['leeds'] }] }, /offices/],
+    [{ version: 2, staff: [{ staffId: 'A', roles: ['sds'], offices: ['*'], password: 'hunter2' }] }, /scrypt hash/],
     [{ version: 1, staff: [{ staffId: 'A', roles: ['sds'], name: 'Jane' }] }, /name/],
   ])('rejects a malformed directory %#', (raw, message) => {
     expect(() => parseStaffDirectory(raw, 'f.json')).toThrow(StaffError);
