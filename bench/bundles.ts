@@ -18,9 +18,11 @@ export const BUNDLE_FILES: BundlePaths = {
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} };
 // One bundle per baseline: the SDK evaluates a bundle's workflow modules afresh for every workflow, so
 // a floor bundled with the hand-written workflow would build its zod schemas and luxon every time too.
-const baseline = (file: string) =>
+// The hand-written one shares its libraries across workflows as hwc's bundle does (preloadModules).
+const baseline = (file: string, preload?: string) =>
   bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL(`./baselines/${file}`, import.meta.url)),
+    ...(preload ? { preloadModules: [fileURLToPath(new URL(`./baselines/${preload}`, import.meta.url))] } : {}),
     logger: silent,
   });
 
@@ -28,7 +30,7 @@ const baseline = (file: string) =>
 export async function buildBundles(dir: string): Promise<{ paths: BundlePaths; kib: Record<BundleId, number> }> {
   const codes: Record<BundleId, string> = {
     hwc: (await workflowBundle()).code,
-    handWritten: (await baseline('hand-written.ts')).code,
+    handWritten: (await baseline('hand-written.ts', 'shared-modules.ts')).code,
     floor: (await baseline('floor.ts')).code,
   };
   const paths = {} as BundlePaths;

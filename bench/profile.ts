@@ -29,7 +29,7 @@ interface CpuProfile {
 type Modules = [number, string][];
 
 /** bundle file name → sorted [first line, module] pairs. */
-function bundleModules(dir: string): Map<string, Modules> {
+export function bundleModules(dir: string): Map<string, Modules> {
   const out = new Map<string, Modules>();
   for (const file of Object.values(BUNDLE_FILES)) {
     let code: string;
@@ -100,7 +100,7 @@ function categoryOfFrame(f: CallFrame, bundles: Map<string, Modules>): string | 
 }
 
 /** Self time (µs) by category and by function of one profile. */
-function attribute(path: string, bundles: Map<string, Modules>) {
+export function attribute(path: string, bundles: Map<string, Modules>) {
   const p = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -141,11 +141,11 @@ export interface ProfileComparison {
   /** ms per journey, sorted by how much more hwc spends. */
   byCategory: { category: string; hwc: number; handWritten: number; difference: number }[];
   topExtraFunctions: { function: string; hwc: number; handWritten: number; difference: number }[];
-  files: Record<string, { main: string; workflow: string }>;
+  files: Record<string, { main: string; workflow: string }[]>;
 }
 
 export function compareProfiles(
-  files: Record<string, { main: string; workflow: string }>,
+  files: Record<string, { main: string; workflow: string }[]>,
   journeys: Record<string, number>,
   bundleDir: string,
 ): ProfileComparison {
@@ -153,7 +153,7 @@ export function compareProfiles(
   const per = (id: 'hwc' | 'handWritten') => {
     const cat = new Map<string, number>();
     const fn = new Map<string, number>();
-    for (const f of [files[id].main, files[id].workflow]) {
+    for (const f of files[id].flatMap((x) => [x.main, x.workflow])) {
       const a = attribute(f, bundles);
       for (const [k, v] of a.byCategory) cat.set(k, (cat.get(k) ?? 0) + v);
       for (const [k, v] of a.byFunction) fn.set(k, (fn.get(k) ?? 0) + v);

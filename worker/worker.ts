@@ -13,11 +13,17 @@ import { createReportActivities } from '../activities/report';
 import type { StubStore } from '../activities/store';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Evaluated once per worker thread and shared by all journeys (why and how: the file's comment). */
+export const SHARED_MODULES_PATH = fileURLToPath(new URL('../workflows/shared-modules.ts', import.meta.url));
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
 /** The workflow bundle, built once per process (webpack takes seconds; several workers can share it). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    preloadModules: [SHARED_MODULES_PATH],
+    logger: quietBundlerLogger,
+  });
   return bundle;
 }
 

@@ -13,7 +13,7 @@ import { replayInParallel, type PoolStats } from '../../cli/replay-pool';
 import { PROJECT_ROOT } from '../../worker/config';
 import { BUNDLE_FILES } from '../bundles';
 import { VARIANTS, VARIANT_IDS, type VariantId } from '../harness';
-import { cpuSeconds, markdownTable, round, spread, withSpread, type Spread } from '../lib';
+import { markdownTable, round, spread, withSpread, type Spread } from '../lib';
 import type { StartThroughput } from './start-throughput';
 import { NoData, type Phase } from './types';
 
@@ -44,7 +44,8 @@ export interface Replay {
     /** The whole command: start-up, bundling the workflows, listing, fetching, replaying. */
     wallSeconds: number;
     historiesPerSecondEndToEnd: number;
-    cpuSecondsOfCommandAndChildren: number | null;
+    /** CPU per history of the dev server (serving the histories), the command and its replay workers. */
+    cpuMsPerHistory: { server: number; command: number; replayWorkers: number };
   };
 }
 
@@ -161,6 +162,7 @@ export const replay: Phase<Replay> = {
     // `hwc audit --all`, the command itself.
     log(`replay: hwc audit --all --query "${AUDIT_QUERY}" on ${availableParallelism()} cores …`);
     const started = performance.now();
+    const before = h.snap();
     const child = spawn(
       process.execPath,
       [join(PROJECT_ROOT, 'bin/hwc.js'), 'audit', '--all', '--json', '--query', AUDIT_QUERY],
@@ -177,17 +179,11 @@ export const replay: Phase<Replay> = {
     );
     let stdout = '';
     let stderr = '';
-    let peakCpu: number | null = null;
     child.stdout!.on('data', (b: Buffer) => (stdout += b));
     child.stderr!.on('data', (b: Buffer) => (stderr += b));
-    const sampler = setInterval(() => {
-      // The command's own CPU and its replay children's (all its descendants are read at exit below).
-      const c = descendantsCpu(child.pid!);
-      if (Number.isFinite(c)) peakCpu = Math.max(peakCpu ?? 0, c);
-    }, 200);
     const code2 = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    clearInterval(sampler);
     const wallSeconds = (performance.now() - started) / 1000;
+    const serverCpu = h.snap().server - before.server;
     if (code2 !== 0 && code2 !== 3)
       throw new NoData(`hwc audit --all exited ${code2}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
     const summary = JSON.parse(stdout) as {
@@ -196,6 +192,7 @@ export const replay: Phase<Replay> = {
       diverged: number;
       workers: number;
       replaySeconds: number;
+      cpuSeconds: { command: number; replayWorkers: number };
     };
     if (!summary.replayed) throw new NoData('hwc audit --all replayed no history');
     log(
@@ -216,7 +213,11 @@ export const replay: Phase<Replay> = {
         historiesPerSecond: round(summary.replayed / summary.replaySeconds, 1),
         wallSeconds: round(wallSeconds, 1),
         historiesPerSecondEndToEnd: round(summary.replayed / wallSeconds, 1),
-        cpuSecondsOfCommandAndChildren: peakCpu === null ? null : round(peakCpu, 1),
+        cpuMsPerHistory: {
+          server: round((serverCpu / summary.replayed) * 1000, 1),
+          command: round((summary.cpuSeconds.command / summary.replayed) * 1000, 1),
+          replayWorkers: round((summary.cpuSeconds.replayWorkers / summary.replayed) * 1000, 1),
+        },
       },
     };
   },
@@ -240,7 +241,8 @@ export const replay: Phase<Replay> = {
       `hwc / floor replay CPU per history ${withSpread(r.ratioHwcToFloor)}; hwc / hand-written ${withSpread(r.ratioHwcToHandWritten)}.`,
       '',
       `\`hwc audit --all --query "${a.query}"\` (the command, every core: ${a.workers} replay workers): ${a.histories} histories, ${a.diverged} diverged, ` +
-        `**${a.historiesPerSecond} histories/s** replaying (${a.replaySeconds} s); ${a.wallSeconds} s for the whole command with its start-up and bundling (${a.historiesPerSecondEndToEnd}/s end to end).`,
+        `**${a.historiesPerSecond} histories/s** replaying (${a.replaySeconds} s); ${a.wallSeconds} s for the whole command with its start-up and bundling (${a.historiesPerSecondEndToEnd}/s end to end). ` +
+        `CPU per history: replay workers ${a.cpuMsPerHistory.replayWorkers} ms, the command (listing, fetching, handing out) ${a.cpuMsPerHistory.command} ms, the dev server (serving the histories) ${a.cpuMsPerHistory.server} ms, all on the same ${availableParallelism()} cores.`,
       '',
     ];
   },
@@ -258,16 +260,4 @@ function saveHistories(path: string, hs: HistoryAndWorkflowId[]) {
     parts.push(head, id, bytes);
   }
   writeFileSync(path, Buffer.concat(parts));
-}
-
-/** CPU seconds of a process and all its descendants (from /proc), NaN when it is gone. */
-function descendantsCpu(pid: number): number {
-  let total = cpuSeconds(pid);
-  try {
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    for (const k of kids) total += descendantsCpu(Number(k));
-  } catch {
-    /* gone */
-  }
-  return total;
 }

@@ -56,7 +56,7 @@ interface Memory {
   journeysPerVariant: number;
   /** Live heap after a full GC of the variant's own workflow thread, per journey the round added. */
   liveHeapKibPerCachedJourney: Record<VariantId, number>;
-  heapsMiB: { afterWarmUp: Record<string, number>; afterFirstBlock: Record<string, number> };
+  heapsMiB: { afterWarmUp: Record<string, number>; afterRounds: Record<string, number> };
   ratioHwcToFloor: number;
   ratioHwcToHandWritten: number;
 }
@@ -126,8 +126,7 @@ export const startThroughput: Phase<StartThroughput> = {
     log(`start throughput: ${S.rounds} rounds of ${size} journeys per variant: ${order.join(', ')}`);
     const rounds: Round[] = [];
     const roundNo: Record<string, number> = {};
-    let heapsAfterFirstBlock: Heaps | null = null;
-    for (const [i, id] of order.entries()) {
+    for (const id of order) {
       const v = VARIANTS[id];
       const r = (roundNo[id] = (roundNo[id] ?? 0) + 1);
       const prefix = `${v.tag}${r}`;
@@ -147,9 +146,9 @@ export const startThroughput: Phase<StartThroughput> = {
       log(
         `start throughput: ${v.label} round ${r}: ${size} in ${seconds.toFixed(1)} s (${(size / seconds).toFixed(1)}/s), worker ${fmt(((after.worker - before.worker) / size) * 1000)} ms CPU/journey, server ${fmt(((after.server - before.server) / size) * 1000)} ms${res.errors.length ? `, ${res.errors.length} errors: ${res.errors[0]}` : ''}`,
       );
-      // After the first block (each variant's first round) its thread holds the warm-up and one round.
-      if (i === VARIANT_IDS.length - 1) heapsAfterFirstBlock = await h.ask<Heaps>({ type: 'heaps' });
     }
+    // Each variant's own thread now holds its warm-up and all its rounds (the cache is larger).
+    const heapsAfterRounds = await h.ask<Heaps>({ type: 'heaps' });
     const failed = rounds.filter((r) => r.errors.length);
     if (failed.length === rounds.length) throw new NoData(`every round failed: ${failed[0].errors[0]}`);
 
@@ -202,17 +201,12 @@ export const startThroughput: Phase<StartThroughput> = {
     }
 
     const kib = (id: VariantId) =>
-      heapsAfterFirstBlock
-        ? round((heapsAfterFirstBlock[id].usedBytes - heapsAfterWarmUp[id].usedBytes) / size / 1024, 1)
-        : NaN;
+      round((heapsAfterRounds[id].usedBytes - heapsAfterWarmUp[id].usedBytes) / (size * S.rounds) / 1024, 1);
     const live = { hwc: kib('hwc'), handWritten: kib('handWritten'), floor: kib('floor') };
     const memory: Memory = {
-      journeysPerVariant: size,
+      journeysPerVariant: size * S.rounds,
       liveHeapKibPerCachedJourney: live,
-      heapsMiB: {
-        afterWarmUp: heapsMiB(heapsAfterWarmUp),
-        afterFirstBlock: heapsAfterFirstBlock ? heapsMiB(heapsAfterFirstBlock) : {},
-      },
+      heapsMiB: { afterWarmUp: heapsMiB(heapsAfterWarmUp), afterRounds: heapsMiB(heapsAfterRounds) },
       ratioHwcToFloor: round(live.hwc / live.floor, 2),
       ratioHwcToHandWritten: round(live.hwc / live.handWritten, 2),
     };
@@ -222,23 +216,22 @@ export const startThroughput: Phase<StartThroughput> = {
 
     let profile: StartThroughput['profile'] = { skipped: 'not asked for (--no-profile)' };
     if (!ctx.noProfile) {
+      // Two profiled rounds per variant, in the order (a) hwc hwc (a), so that whatever the profiler
+      // costs the first time (code recompiled with source positions) falls on both alike.
       const dir = h.subdir('profile');
-      const files: Record<string, { main: string; workflow: string }> = {};
-      const journeys: Record<string, number> = {};
-      for (const id of ['hwc', 'handWritten'] as const) {
+      const files: Record<string, { main: string; workflow: string }[]> = { hwc: [], handWritten: [] };
+      const journeys: Record<string, number> = { hwc: 0, handWritten: 0 };
+      const half = Math.max(10, Math.floor(S.profileJourneys / 2));
+      for (const [i, id] of (['handWritten', 'hwc', 'hwc', 'handWritten'] as const).entries()) {
         const v = VARIANTS[id];
+        const prefix = `P${v.tag}${i}`;
         await h.ask({ type: 'profile-start', variant: id });
-        const { res } = await oneRound(h, v, `P${v.tag}`, S.profileJourneys, slot);
-        files[id] = await h.ask<{ main: string; workflow: string }>({
-          type: 'profile-stop',
-          variant: id,
-          dir,
-          tag: id,
-        });
-        journeys[id] = res.started;
-        refsOf[id].push(...refsFor(`P${v.tag}`, S.profileJourneys));
-        log(`profile: ${v.label}, ${res.started} journeys profiled`);
+        const { res } = await oneRound(h, v, prefix, half, slot);
+        files[id].push(await h.ask({ type: 'profile-stop', variant: id, dir, tag: `${id}-${i}` }));
+        journeys[id] += res.started;
+        refsOf[id].push(...refsFor(prefix, half));
       }
+      log(`profile: ${journeys.hwc} hwc and ${journeys.handWritten} hand-written journeys profiled`);
       profile = compareProfiles(files, journeys, h.o.bundleDir);
     }
     return {
@@ -319,7 +312,7 @@ export const startThroughput: Phase<StartThroughput> = {
 
 function profileSummary(p: ProfileComparison): string[] {
   return [
-    `**Where hwc's worker spends more than the hand-written workflow** (V8 CPU profile of one round of ${p.journeys.hwc} journeys each, main thread and the variant's workflow thread; ` +
+    `**Where hwc's worker spends more than the hand-written workflow** (V8 CPU profile of two rounds per variant, ${p.journeys.hwc} journeys each, in the order (a) hwc hwc (a), main thread and the variant's workflow thread; ` +
       `each sample counted against the nearest project or library frame on its stack; ms per journey; profiling slows both alike):`,
     '',
     markdownTable(

@@ -347,6 +347,8 @@ export interface AllSummary {
   workers: number;
   /** From the start of the replay workers to the last history replayed. */
   replaySeconds: number;
+  /** CPU seconds: this process (listing, fetching, handing out) and the replay workers (after start-up). */
+  cpuSeconds: { command: number; replayWorkers: number };
 }
 
 /**
@@ -379,7 +381,8 @@ export async function auditAll(
       : encrypted
         ? await deploymentConverter()
         : undefined;
-  const seen = new Map<string, { claimantRef: string | null; status: ExecutionStatus; events: number }>();
+  // Of each history in flight, only what a divergence report needs (the input is decoded only then).
+  const seen = new Map<string, { first: History; status: ExecutionStatus; events: number }>();
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   const listed = temporal.workflow.list({ query }).intoHistories({ concurrency: 2 * workers });
   async function* histories() {
@@ -387,21 +390,31 @@ export async function auditAll(
       const h = { workflowId: listedHistory.workflowId, history: listedHistory.history as History };
       // Only what a divergence report needs is kept of a history (not the history itself).
       seen.set(h.workflowId, {
-        claimantRef: await claimantRefOf(h.history, dataConverter).catch(() => null),
+        first: { events: h.history.events?.slice(0, 1) ?? [] },
         status: statusOf(h.history),
         events: h.history.events?.length ?? 0,
       });
       yield h;
     }
   }
-  const summary: AllSummary = { replayed: 0, matched: 0, diverged: 0, divergences: [], workers, replaySeconds: 0 };
-  const started = performance.now();
-  const pool = replayInParallel(histories(), {
-    bundleCode: (await workflowBundle()).code,
+  const summary: AllSummary = {
+    replayed: 0,
+    matched: 0,
+    diverged: 0,
+    divergences: [],
     workers,
-    codec: encrypted ? 'deployment' : 'none',
-    trails: true,
-  });
+    replaySeconds: 0,
+    cpuSeconds: { command: 0, replayWorkers: 0 },
+  };
+  const bundleCode = (await workflowBundle()).code;
+  const started = performance.now();
+  const cpu0 = process.cpuUsage();
+  const stats = { workers, replayCpuSeconds: 0, startCpuSeconds: 0 };
+  const pool = replayInParallel(
+    histories(),
+    { bundleCode, workers, codec: encrypted ? 'deployment' : 'none', trails: true },
+    stats,
+  );
   for await (const r of pool) {
     summary.replayed++;
     if (r.error) {
@@ -411,10 +424,9 @@ export async function auditAll(
       const report: AuditReport = {
         source: r.workflowId,
         workflowId: r.workflowId,
-        claimantRef: null,
-        status: 'completed',
-        events: 0,
-        ...listedAs,
+        claimantRef: listedAs ? await claimantRefOf(listedAs.first, dataConverter).catch(() => null) : null,
+        status: listedAs?.status ?? 'completed',
+        events: listedAs?.events ?? 0,
         matched: false,
         divergence: { afterDecision: trail.length - 1, ...describeError(r.error) },
         trail,
@@ -429,6 +441,11 @@ export async function auditAll(
     opts.progress?.(`replayed ${summary.replayed}${total !== null ? `/${total}` : ''}`);
   }
   summary.replaySeconds = Math.round((performance.now() - started) / 10) / 100;
+  const cpu = process.cpuUsage(cpu0);
+  summary.cpuSeconds = {
+    command: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+    replayWorkers: Math.round(stats.replayCpuSeconds * 100) / 100,
+  };
   return { exitCode: summary.diverged ? 3 : 0, summary };
 }
 

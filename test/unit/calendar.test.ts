@@ -4,8 +4,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bankHolidays, holidaysForJourney } from '../../domain/bank-holidays';
+import { DateTime } from 'luxon';
 import {
   addDays,
+  addMonths,
+  addWeeks,
   addWorkingDays,
   atLocal,
   closeOfBusiness,
@@ -190,5 +193,61 @@ describe('London wall-clock time', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('calendar arithmetic without the time zone (domain/calendar.ts counts days in UTC)', () => {
+  // What the functions computed before, with luxon in the London zone: the results must not move.
+  const london = (d: string) => DateTime.fromISO(d, { zone: 'Europe/London' });
+  const day = fc
+    .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2060-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
+
+  it('addDays, addWeeks, addMonths and the weekday agree with luxon in Europe/London', () => {
+    fc.assert(
+      fc.property(day, fc.integer({ min: -800, max: 800 }), (d, n) => {
+        expect(addDays(d, n)).toBe(london(d).plus({ days: n }).toISODate());
+        expect(addWeeks(d, n % 60)).toBe(
+          london(d)
+            .plus({ weeks: n % 60 })
+            .toISODate(),
+        );
+        expect(addMonths(d, n % 40)).toBe(
+          london(d)
+            .plus({ months: n % 40 })
+            .toISODate(),
+        );
+        expect(isWorkingDay(d, { holidays: [] })).toBe(london(d).weekday <= 5);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('instants and wall-clock times agree with luxon, also around the daylight-saving changes', () => {
+    const instant = fc
+      .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true })
+      .map((d) => d.toISOString());
+    fc.assert(
+      fc.property(instant, (i) => {
+        const l = DateTime.fromISO(i, { zone: 'utc' }).setZone('Europe/London');
+        expect(localDate(i)).toBe(l.toISODate());
+        expect(localTime(i)).toBe(l.toFormat('HH:mm'));
+        expect(localDate(i)).toBe(l.toISODate()); // remembered: the same answer again
+      }),
+      { numRuns: 3000 },
+    );
+    for (const d of ['2026-03-29', '2026-10-25', '2027-03-28', '2027-10-31'])
+      for (const t of ['00:30', '01:00', '01:30', '02:00', '10:00', '17:00'])
+        expect(atLocal(d, t)).toBe(
+          london(d)
+            .set({ hour: Number(t.slice(0, 2)), minute: Number(t.slice(3)), second: 0, millisecond: 0 })
+            .toUTC()
+            .toISO(),
+        );
+  });
+
+  it('strings that are not calendar dates are left to luxon, as before', () => {
+    for (const d of ['2026-02-30', '2026-13-01', 'tomorrow'])
+      expect(addDays(d, 1)).toBe(london(d).plus({ days: 1 }).toISODate());
   });
 });
