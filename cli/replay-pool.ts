@@ -59,6 +59,7 @@ type FromChild =
   | { type: 'failed'; message: string };
 
 const CHILD_ENV = 'HWC_REPLAY_POOL_CHILD';
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 const seconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 
 /**
@@ -210,7 +211,10 @@ export async function* replayInParallel(
     }
   } finally {
     clearInterval(watchdog);
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGTERM');
+    const alive = children.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null);
+    // After `done` a child leaves by itself; one that does not (an error, an abandoned iteration) is stopped.
+    await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.proc.once('exit', r)))), sleep(2000)]);
+    for (const c of alive) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGTERM');
   }
 }
 

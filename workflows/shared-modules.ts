@@ -18,6 +18,8 @@ import '../machines/describe';
 import '../machines/context';
 import '../domain/calendar';
 import '../domain/rules';
+import './messages';
+import './search-attributes';
 import { shallowFreezeExports } from './freeze-exports';
 
 shallowFreezeExports(/^\.\/(node_modules\/zod\/|domain\/schemas\.ts$)/, ['./domain/schemas.ts']);
