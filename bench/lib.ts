@@ -138,3 +138,40 @@ export class Queue<T> {
     return new Promise((r) => this.waiters.push(r));
   }
 }
+
+/** Two-sided 95% Student t quantiles for n − 1 degrees of freedom (n = 2 … 31), then the normal's. */
+const T95 = [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.1];
+const t95 = (df: number) => T95[df - 1] ?? (df <= 30 ? 2.05 : 1.96);
+
+export interface Spread {
+  n: number;
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  /** Half-width of the 95% confidence interval of the mean (Student t), in the values' unit. */
+  ci95: number;
+  /** The same as a percentage of the mean: the "±" printed in the summary. */
+  ci95Percent: number;
+}
+
+/** Mean and spread of repeated measurements (rounds of one variant, or per-block ratios). */
+export function spread(values: number[], digits = 2): Spread {
+  const v = values.filter(Number.isFinite);
+  const n = v.length;
+  const mean = v.reduce((a, b) => a + b, 0) / (n || 1);
+  const sd = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  const ci = n > 1 ? (t95(n - 1) * sd) / Math.sqrt(n) : NaN;
+  return {
+    n,
+    mean: round(mean, digits),
+    sd: round(sd, digits + 1),
+    min: round(Math.min(...v), digits),
+    max: round(Math.max(...v), digits),
+    ci95: round(ci, digits + 1),
+    ci95Percent: round((ci / mean) * 100, 1),
+  };
+}
+
+/** `94.2 ±2.1%` */
+export const withSpread = (s: Spread) => `${fmt(s.mean)} ±${Number.isFinite(s.ci95Percent) ? s.ci95Percent : '–'}%`;

@@ -1,9 +1,13 @@
-// `npm run bench -- --profile`: the worker ran under `node --cpu-prof`, which writes one .cpuprofile per
-// thread (the main thread, one workflow thread per Worker, tsx's loader thread). This attributes the
-// self time of every sample to where its code comes from. Workflow code runs from the webpack bundle,
-// so bundle lines are mapped back to their modules through webpack's module markers.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// The start-throughput phase's CPU profiles (V8 `.cpuprofile`, from the inspector: the worker's main
+// thread and the variant's workflow thread, over one round of each variant), attributed to where the
+// code comes from and compared per journey: where does hwc spend more than the hand-written workflow?
+//
+// Each sample is counted against the nearest frame on its stack that belongs to a script (so V8 builtins,
+// regular expressions and native calls count for the code that called them), and workflow code, which
+// runs from a webpack bundle, is mapped back to its module through webpack's module markers.
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { BUNDLE_FILES } from './bundles';
 import { round } from './lib';
 
 interface CallFrame {
@@ -14,6 +18,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -21,29 +26,29 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+type Modules = [number, string][];
+
 /** bundle file name → sorted [first line, module] pairs. */
-function bundleModules(dir: string): Map<string, { name: string; modules: [number, string][] }> {
-  const out = new Map<string, { name: string; modules: [number, string][] }>();
-  for (const [file, name] of [
-    ['hwc-bundle.js', 'hwc'],
-    ['baselines-bundle.js', 'baselines'],
-  ]) {
-    const path = join(dir, file);
-    if (!existsSync(path)) continue;
-    const code = readFileSync(path, 'utf8');
-    const at = code.lastIndexOf('//# sourceMappingURL=data:');
-    const map = JSON.parse(Buffer.from(code.slice(at).split('base64,')[1], 'base64').toString()) as { file: string };
-    const modules: [number, string][] = [];
+export function bundleModules(dir: string): Map<string, Modules> {
+  const out = new Map<string, Modules>();
+  for (const file of Object.values(BUNDLE_FILES)) {
+    let code: string;
+    try {
+      code = readFileSync(join(dir, file), 'utf8');
+    } catch {
+      continue;
+    }
+    const modules: Modules = [];
     code.split('\n').forEach((line, i) => {
       const m = /^\/\*\*\*\/ "(.+?)"/.exec(line);
       if (m) modules.push([i, m[1]]);
     });
-    out.set(basename(map.file), { name, modules });
+    out.set(file, modules);
   }
   return out;
 }
 
-function moduleAt(modules: [number, string][], line: number): string {
+function moduleAt(modules: Modules, line: number): string {
   let lo = 0;
   let hi = modules.length - 1;
   let best = '(bundle runtime)';
@@ -57,109 +62,130 @@ function moduleAt(modules: [number, string][], line: number): string {
   return best;
 }
 
+const pkgOf = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+
 function categoryOfModule(m: string): string {
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(m)?.[1];
+  const pkg = pkgOf(m);
   if (pkg === 'xstate') return 'workflow: xstate';
-  if (pkg === 'zod') return 'workflow: zod (validation)';
-  if (pkg === 'luxon') return 'workflow: luxon (calendar)';
-  if (pkg === '@temporalio/workflow') return 'workflow: Temporal SDK sandbox runtime';
-  if (pkg?.startsWith('@temporalio/') || pkg === 'long' || pkg === 'ms') return 'workflow: Temporal SDK common/proto';
+  if (pkg === 'zod') return 'workflow: zod';
+  if (pkg === 'luxon') return 'workflow: luxon';
+  if (pkg === '@temporalio/workflow') return 'workflow: SDK sandbox runtime';
+  if (pkg?.startsWith('@temporalio/') || pkg === 'long' || pkg === 'ms') return 'workflow: SDK common';
   if (pkg) return `workflow: ${pkg}`;
-  if (m.startsWith('./machines/')) return 'workflow: machines/ (step function, machine definition)';
-  if (m.startsWith('./domain/')) return 'workflow: domain/ (rules, calendar, schemas)';
-  if (m.startsWith('./workflows/')) return 'workflow: workflows/ (journey shell)';
-  if (m.startsWith('./bench/')) return 'workflow: bench baselines';
+  if (m.startsWith('./machines/')) return 'workflow: machines/';
+  if (m.startsWith('./domain/')) return 'workflow: domain/';
+  if (m.startsWith('./workflows/')) return 'workflow: workflows/ (shell)';
+  if (m.startsWith('./bench/')) return 'workflow: bench baseline';
   return 'workflow: bundle runtime';
 }
 
-function categoryOfFrame(
-  f: CallFrame,
-  bundles: ReturnType<typeof bundleModules>,
-): { category: string; bundle?: string; where: string } {
-  if (f.functionName === '(garbage collector)') return { category: 'GC', where: 'GC' };
-  if (f.functionName === '(program)') return { category: 'V8/native (program)', where: '(program)' };
-  if (f.functionName === '(idle)') return { category: '(idle)', where: '(idle)' };
-  const b = bundles.get(basename(f.url));
-  if (b) {
-    const m = moduleAt(b.modules, f.lineNumber);
-    return { category: categoryOfModule(m), bundle: b.name, where: m };
-  }
+/** Where a frame's code comes from; null for frames without a script (builtins, native). */
+function categoryOfFrame(f: CallFrame, bundles: Map<string, Modules>): string | null {
+  if (f.functionName === '(garbage collector)') return 'GC';
+  if (f.functionName === '(program)') return 'V8 (program)';
   const u = f.url;
-  if (!u) return { category: 'V8 builtins (no script)', where: '(native)' };
-  if (u.startsWith('node:') || !u.includes('/')) return { category: 'Node internals', where: u };
-  if (u.includes('@temporalio/worker'))
-    return { category: 'SDK worker (Node side: activations, core bridge)', where: u };
-  if (u.includes('@temporalio/proto') || u.includes('protobufjs'))
-    return { category: 'protobuf (Node side)', where: u };
-  if (u.includes('@temporalio/')) return { category: 'SDK common/client (Node side)', where: u };
-  if (u.includes('/worker/codec') || u.includes('/worker/data-converter'))
-    return { category: 'payload encryption (codec)', where: u };
-  if (u.includes('/activities/') || u.includes('better-sqlite3'))
-    return { category: 'activities + stub SQLite', where: u };
-  if (u.includes('node_modules/tsx') || u.includes('esbuild')) return { category: 'tsx loader', where: u };
-  if (u.includes('node_modules/'))
-    return { category: `Node side: ${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1]}`, where: u };
-  return { category: 'Node side: project code', where: u };
+  if (!u) return null;
+  const b = bundles.get(basename(u));
+  if (b) return categoryOfModule(moduleAt(b, f.lineNumber));
+  if (u.includes('@temporalio/worker/lib/workflow/')) return 'SDK workflow sandbox host (vm, promise hooks)';
+  if (u.includes('@temporalio/worker')) return 'SDK worker (activations, core bridge)';
+  if (u.includes('@temporalio/proto') || u.includes('protobufjs')) return 'protobuf';
+  if (u.includes('@temporalio/')) return 'SDK common (payloads, failures)';
+  if (u.includes('/worker/codec') || u.includes('/worker/data-converter')) return 'payload encryption';
+  if (u.includes('/activities/') || u.includes('better-sqlite3')) return 'activities + stub SQLite';
+  if (u.startsWith('node:') || !u.includes('/')) return 'Node internals';
+  if (u.includes('evalmachine')) return 'SDK workflow sandbox host (vm, promise hooks)';
+  const pkg = pkgOf(u);
+  return pkg ? `Node: ${pkg}` : 'Node: project code';
 }
 
-export function summarizeProfiles(dir: string) {
-  const bundles = bundleModules(dir);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+/** Self time (µs) by category and by function of one profile. */
+export function attribute(path: string, bundles: Map<string, Modules>) {
+  const p = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const memo = new Map<number, { category: string; fn: string } | null>();
+  const resolve = (id: number): { category: string; fn: string } | null => {
+    if (memo.has(id)) return memo.get(id)!;
+    const f = byId.get(id)!.callFrame;
+    if (f.functionName === '(idle)' || f.functionName === '(root)') {
+      memo.set(id, null);
+      return null;
+    }
+    const c = categoryOfFrame(f, bundles);
+    const up = parent.get(id);
+    const r = c
+      ? { category: c, fn: `${f.functionName || '(anonymous)'} (${c})` }
+      : up !== undefined
+        ? resolve(up)
+        : { category: 'V8 builtins, no caller', fn: f.functionName };
+    memo.set(id, r);
+    return r;
+  };
   const byCategory = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  const threads: {
-    file: string;
-    runs: string;
-    busyMs: number;
-    byCategory: { category: string; ms: number; percent: number }[];
-  }[] = [];
-  let total = 0;
-  for (const file of files) {
-    const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-    const frames = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
-    const cache = new Map<number, ReturnType<typeof categoryOfFrame>>();
-    let busy = 0;
-    const ran = new Set<string>();
-    const mine = new Map<string, number>();
-    for (let i = 0; i < p.samples.length; i++) {
-      const us = p.timeDeltas[i + 1] ?? 0; // a sample lasts until the next one
-      const id = p.samples[i];
-      let c = cache.get(id);
-      if (!c) cache.set(id, (c = categoryOfFrame(frames.get(id)!, bundles)));
-      if (c.category === '(idle)') continue;
-      if (c.bundle) ran.add(c.bundle);
-      busy += us;
-      byCategory.set(c.category, (byCategory.get(c.category) ?? 0) + us);
-      mine.set(c.category, (mine.get(c.category) ?? 0) + us);
-      const f = frames.get(id)!;
-      const key = `${f.functionName || '(anonymous)'} · ${c.where.replace(/^.*node_modules\//, '').replace(/^\.\//, '')}`;
-      byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    }
-    total += busy;
-    // A thread that ran a bundle for more than a trace of its time is that bundle's workflow thread.
-    const bundleMs = (name: string) => ([...cache.values()].some((c) => c.bundle === name) ? 1 : 0);
-    void bundleMs;
-    threads.push({
-      file,
-      runs: [...ran].join('+') || 'main/other',
-      busyMs: round(busy / 1000, 0),
-      byCategory: [...mine.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 12)
-        .map(([category, us]) => ({ category, ms: round(us / 1000, 0), percent: round((us / busy) * 100, 1) })),
-    });
+  for (let i = 0; i < p.samples.length; i++) {
+    const us = p.timeDeltas[i + 1] ?? 0; // a sample lasts until the next one
+    const r = resolve(p.samples[i]);
+    if (!r) continue;
+    byCategory.set(r.category, (byCategory.get(r.category) ?? 0) + us);
+    byFunction.set(r.fn, (byFunction.get(r.fn) ?? 0) + us);
   }
-  const sorted = (m: Map<string, number>) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, us]) => ({ ms: round(us / 1000, 0), percent: round((us / total) * 100, 1), k }));
+  return { byCategory, byFunction };
+}
+
+export interface ProfileComparison {
+  journeys: Record<'hwc' | 'handWritten', number>;
+  totalMsPerJourney: Record<'hwc' | 'handWritten', number>;
+  /** ms per journey, sorted by how much more hwc spends. */
+  byCategory: { category: string; hwc: number; handWritten: number; difference: number }[];
+  topExtraFunctions: { function: string; hwc: number; handWritten: number; difference: number }[];
+  files: Record<string, { main: string; workflow: string }[]>;
+}
+
+export function compareProfiles(
+  files: Record<string, { main: string; workflow: string }[]>,
+  journeys: Record<string, number>,
+  bundleDir: string,
+): ProfileComparison {
+  const bundles = bundleModules(bundleDir);
+  const per = (id: 'hwc' | 'handWritten') => {
+    const cat = new Map<string, number>();
+    const fn = new Map<string, number>();
+    for (const f of files[id].flatMap((x) => [x.main, x.workflow])) {
+      const a = attribute(f, bundles);
+      for (const [k, v] of a.byCategory) cat.set(k, (cat.get(k) ?? 0) + v);
+      for (const [k, v] of a.byFunction) fn.set(k, (fn.get(k) ?? 0) + v);
+    }
+    const n = Math.max(1, journeys[id]);
+    const ms = (m: Map<string, number>) => new Map([...m].map(([k, v]) => [k, v / 1000 / n]));
+    return { cat: ms(cat), fn: ms(fn) };
+  };
+  const h = per('hwc');
+  const a = per('handWritten');
+  const diff = (x: Map<string, number>, y: Map<string, number>) =>
+    [...new Set([...x.keys(), ...y.keys()])]
+      .map((k) => ({ k, hwc: x.get(k) ?? 0, handWritten: y.get(k) ?? 0 }))
+      .map((d) => ({ ...d, difference: d.hwc - d.handWritten }))
+      .sort((p, q) => q.difference - p.difference);
+  const r2 = (d: { k: string; hwc: number; handWritten: number; difference: number }) => ({
+    hwc: round(d.hwc, 2),
+    handWritten: round(d.handWritten, 2),
+    difference: round(d.difference, 2),
+  });
+  const total = (m: Map<string, number>) =>
+    round(
+      [...m.values()].reduce((s, v) => s + v, 0),
+      1,
+    );
   return {
-    files: files.length,
-    busyMs: round(total / 1000, 0),
-    threads,
-    byCategory: sorted(byCategory).map(({ k, ...r }) => ({ category: k, ...r })),
-    topFunctions: sorted(byFunction)
+    journeys: { hwc: journeys.hwc, handWritten: journeys.handWritten },
+    totalMsPerJourney: { hwc: total(h.cat), handWritten: total(a.cat) },
+    byCategory: diff(h.cat, a.cat).map((d) => ({ category: d.k, ...r2(d) })),
+    topExtraFunctions: diff(h.fn, a.fn)
       .slice(0, 25)
-      .map(({ k, ...r }) => ({ function: k, ...r })),
+      .map((d) => ({ function: d.k, ...r2(d) })),
+    files,
   };
 }

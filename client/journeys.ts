@@ -113,6 +113,8 @@ export async function executeEvent(
   handle: WorkflowHandle,
   event: EventRequest,
   sign: EventSigner,
+  /** `onBusy`: told of each refusal sent again (the benchmark counts them). */
+  o: { onBusy?: (attempt: number) => void } = {},
 ): Promise<EventResult> {
   // Dated here, once: the journey then never depends on its own clock for a person's event.
   if (event.at === undefined) event = { ...event, at: new Date().toISOString() };
@@ -128,6 +130,7 @@ export async function executeEvent(
       const reason = e.cause?.message ?? e.message;
       // "busy" only means the journey was mid-step when the event arrived: send it again shortly.
       if (reason.startsWith(BUSY) && attempt < 50) {
+        o.onBusy?.(attempt);
         await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
         continue;
       }

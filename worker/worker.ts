@@ -5,6 +5,7 @@ import {
   Worker,
   bundleWorkflowCode,
   type NativeConnection,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -15,11 +16,17 @@ import type { TrustedKey } from '../identity/proof';
 import { openDb } from '../db';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Evaluated once per worker thread and shared by all journeys (why and how: the file's comment). */
+export const SHARED_MODULES_PATH = fileURLToPath(new URL('../workflows/shared-modules.ts', import.meta.url));
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
 /** The workflow bundle, built once per process (webpack takes seconds; several workers can share it). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    preloadModules: [SHARED_MODULES_PATH],
+    logger: quietBundlerLogger,
+  });
   return bundle;
 }
 
@@ -50,6 +57,8 @@ export interface HwcWorkerOptions {
   identity?: string;
   /** Signing keys for journeys this worker starts (the weekly-report schedule): the deployment's public keys. */
   trust?: TrustedKey[];
+  /** A bundle built beforehand (e.g. by the benchmark, once for several worker processes). */
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
@@ -57,7 +66,7 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace ?? 'default',
     taskQueue: o.taskQueue ?? 'hwc',
-    workflowBundle: await workflowBundle(),
+    workflowBundle: o.workflowBundle ?? (await workflowBundle()),
     activities: {
       ...createActivities({
         store: o.store,

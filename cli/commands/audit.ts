@@ -5,6 +5,7 @@
 // The trail comes from the workflow's `audit.decision` sink, which live workers ignore
 // (`callDuringReplay: false`) and the replay worker here collects (`callDuringReplay: true`).
 import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
@@ -16,6 +17,7 @@ import { client, config } from '../context';
 import { CliError, badInput } from '../errors';
 import { readJsonFile, withoutQuotedInput } from '../files';
 import { historyFromJson, NotAHistoryError, type History } from '../history-json';
+import { replayInParallel } from '../replay-pool';
 
 export const DEFAULT_ALL_QUERY = "WorkflowType = 'hwcJourney' AND ExecutionStatus != 'Running'";
 const WORKFLOW_TYPE = 'hwcJourney';
@@ -341,9 +343,19 @@ export interface AllSummary {
   matched: number;
   diverged: number;
   divergences: { workflowId: string; claimantRef: string | null; message: string }[];
+  /** Replay worker processes (every core by default). */
+  workers: number;
+  /** From the start of the replay workers to the last history replayed. */
+  replaySeconds: number;
+  /** CPU seconds: this process (listing, fetching, handing out) and the replay workers (after start-up). */
+  cpuSeconds: { command: number; replayWorkers: number };
 }
 
-/** `hwc audit --all`: replay every journey the visibility query lists, one at a time. */
+/**
+ * `hwc audit --all`: replay every journey the visibility query lists, on every core (cli/replay-pool.ts:
+ * one child process per core, each replaying with the same bundle), while this process lists and
+ * fetches the histories.
+ */
 export async function auditAll(
   query: string,
   opts: {
@@ -351,6 +363,8 @@ export async function auditAll(
     /** For tests: the client and the data converter (null: none) instead of the environment's. */
     client?: () => Promise<Client>;
     dataConverter?: DataConverter | null;
+    /** Replay worker processes; default: one per core. */
+    workers?: number;
   } = {},
 ): Promise<{ exitCode: 0 | 3; summary: AllSummary }> {
   const temporal = await (opts.client ?? (() => client()))();
@@ -358,40 +372,61 @@ export async function auditAll(
     (r) => r.count,
     () => null,
   );
-  // Histories on a server are encrypted when the deployment is (the keys are the workers' keys).
+  // Histories on a server are encrypted when the deployment is (the keys are the workers' keys). The
+  // replay workers load the same keys from the same environment; this process needs them for the refs.
+  const encrypted = opts.dataConverter !== undefined ? opts.dataConverter !== null : config().encryption;
   const dataConverter =
     opts.dataConverter !== undefined
       ? (opts.dataConverter ?? undefined)
-      : config().encryption
+      : encrypted
         ? await deploymentConverter()
         : undefined;
-  const trails: Trails = new Map();
-  const seen = new Map<string, { claimantRef: string | null; status: ExecutionStatus; events: number }>();
-  const listed = temporal.workflow.list({ query }).intoHistories({ concurrency: 2 });
+  // Of each history in flight, only what a divergence report needs (the input is decoded only then).
+  const seen = new Map<string, { first: History; status: ExecutionStatus; events: number }>();
+  const workers = Math.max(1, opts.workers ?? availableParallelism());
+  const listed = temporal.workflow.list({ query }).intoHistories({ concurrency: 2 * workers });
   async function* histories() {
     for await (const listedHistory of listed) {
       const h = { workflowId: listedHistory.workflowId, history: listedHistory.history as History };
+      // Only what a divergence report needs is kept of a history (not the history itself).
       seen.set(h.workflowId, {
-        claimantRef: await claimantRefOf(h.history, dataConverter).catch(() => null),
+        first: { events: h.history.events?.slice(0, 1) ?? [] },
         status: statusOf(h.history),
         events: h.history.events?.length ?? 0,
       });
       yield h;
     }
   }
-  const summary: AllSummary = { replayed: 0, matched: 0, diverged: 0, divergences: [] };
-  for await (const r of Worker.runReplayHistories(await replayOptions(trails, dataConverter), histories())) {
+  const summary: AllSummary = {
+    replayed: 0,
+    matched: 0,
+    diverged: 0,
+    divergences: [],
+    workers,
+    replaySeconds: 0,
+    cpuSeconds: { command: 0, replayWorkers: 0 },
+  };
+  const bundleCode = (await workflowBundle()).code;
+  const started = performance.now();
+  const cpu0 = process.cpuUsage();
+  const stats = { workers, replayCpuSeconds: 0, startCpuSeconds: 0 };
+  const pool = replayInParallel(
+    histories(),
+    { bundleCode, workers, codec: encrypted ? 'deployment' : 'none', trails: true },
+    stats,
+  );
+  for await (const r of pool) {
     summary.replayed++;
     if (r.error) {
       summary.diverged++;
-      const trail = trails.get(r.workflowId) ?? [];
+      const trail = r.trail ?? [];
+      const listedAs = seen.get(r.workflowId);
       const report: AuditReport = {
         source: r.workflowId,
         workflowId: r.workflowId,
-        claimantRef: null,
-        status: 'completed',
-        events: 0,
-        ...seen.get(r.workflowId),
+        claimantRef: listedAs ? await claimantRefOf(listedAs.first, dataConverter).catch(() => null) : null,
+        status: listedAs?.status ?? 'completed',
+        events: listedAs?.events ?? 0,
         matched: false,
         divergence: { afterDecision: trail.length - 1, ...describeError(r.error) },
         trail,
@@ -402,9 +437,15 @@ export async function auditAll(
         message: divergenceMessage(report),
       });
     } else summary.matched++;
-    trails.delete(r.workflowId);
+    seen.delete(r.workflowId);
     opts.progress?.(`replayed ${summary.replayed}${total !== null ? `/${total}` : ''}`);
   }
+  summary.replaySeconds = Math.round((performance.now() - started) / 10) / 100;
+  const cpu = process.cpuUsage(cpu0);
+  summary.cpuSeconds = {
+    command: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+    replayWorkers: Math.round(stats.replayCpuSeconds * 100) / 100,
+  };
   return { exitCode: summary.diverged ? 3 : 0, summary };
 }
 
@@ -429,30 +470,52 @@ export function register(program: Command) {
     .option('--markdown <file>', 'also write the trail as a Markdown report to FILE')
     .option('--all', 'replay every closed journey the visibility query lists and print a summary')
     .option('--query <query>', `visibility query for --all (default: ${DEFAULT_ALL_QUERY})`)
+    .option('--workers <n>', 'replay worker processes for --all (default: one per core)')
     .addHelpText(
       'after',
       '\nExit codes: 0 the history replays on the current code, 2 bad input (file, ref), 3 the history diverges from the current code.',
     )
-    .action(async (target: string | undefined, opts: AuditOptions & { all?: boolean; query?: string }) => {
-      if (opts.all) {
-        if (target) throw badInput('audit: give either a target or --all, not both');
-        const { exitCode, summary } = await auditAll(opts.query ?? DEFAULT_ALL_QUERY, {
-          progress: (line) => process.stderr.write(`${line}\n`),
-        });
-        if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-        else process.stdout.write(formatSummary(summary));
-        if (exitCode === 3)
-          throw new CliError(
-            `${summary.diverged} of ${summary.replayed} journeys diverge from the current workflow code`,
-            3,
-          );
-        return;
-      }
-      if (opts.query) throw badInput('audit: --query goes with --all');
-      if (!target) throw badInput('audit: give a claimant ref, a workflow id or a history file (or --all)');
-      const outcome = await audit(target, opts);
-      process.stdout.write(outcome.text);
-      if (opts.markdown) process.stderr.write(`wrote ${opts.markdown}\n`);
-      if (outcome.exitCode === 3) throw new CliError(outcome.message!, 3);
-    });
+    .action(
+      async (target: string | undefined, opts: AuditOptions & { all?: boolean; query?: string; workers?: string }) => {
+        if (opts.all) {
+          if (target) throw badInput('audit: give either a target or --all, not both');
+          const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+          if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64))
+            throw badInput(`audit: --workers: ${JSON.stringify(opts.workers)} is not a whole number from 1 to 64`);
+          const { exitCode, summary } = await auditAll(opts.query ?? DEFAULT_ALL_QUERY, {
+            progress: progressOnStderr(),
+            workers,
+          });
+          if (process.stderr.isTTY) process.stderr.write('\n');
+          if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+          else process.stdout.write(formatSummary(summary));
+          if (exitCode === 3)
+            throw new CliError(
+              `${summary.diverged} of ${summary.replayed} journeys diverge from the current workflow code`,
+              3,
+            );
+          return;
+        }
+        if (opts.query) throw badInput('audit: --query goes with --all');
+        if (opts.workers) throw badInput('audit: --workers goes with --all');
+        if (!target) throw badInput('audit: give a claimant ref, a workflow id or a history file (or --all)');
+        const outcome = await audit(target, opts);
+        process.stdout.write(outcome.text);
+        if (opts.markdown) process.stderr.write(`wrote ${opts.markdown}\n`);
+        if (outcome.exitCode === 3) throw new CliError(outcome.message!, 3);
+      },
+    );
+}
+
+/** Progress of `--all` on stderr: one line kept up to date on a terminal, otherwise a line every 5 s. */
+function progressOnStderr(): (line: string) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (line) => {
+    if (tty) process.stderr.write(`\r${line}\x1b[K`);
+    else if (Date.now() - last >= 5000) {
+      last = Date.now();
+      process.stderr.write(`${line}\n`);
+    }
+  };
 }
