@@ -13,7 +13,6 @@ import { createReportActivities } from '../activities/report';
 import { ProjectionStore } from '../activities/projection';
 import type { StubStore } from '../activities/store';
 import type { TrustedKey } from '../identity/proof';
-import { openDb } from '../db';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Evaluated once per worker thread and shared by all journeys (why and how: the file's comment). */

@@ -19,6 +19,8 @@ import { PROJECT_ROOT, loadConfig } from '../../worker/config';
 import { connectClient } from '../../worker/connection';
 import { journeyQuery, viewQuery, workflowIdFor, type EventRequest } from '../../workflows/messages';
 import { freePortPair } from '../helpers/ports';
+import { deploymentIdentity } from '../helpers/identity';
+import { codecKeys } from '../../worker/data-converter';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
 const dir = mkdtempSync(join(tmpdir(), 'hwc-mi-'));
@@ -48,7 +50,13 @@ const coach = { staffId: 'WC-E2E', role: 'work_coach' } as const;
 const teamLeader = { staffId: 'TL-E2E', role: 'team_leader' } as const;
 const ref = (n: number) => `${prefix}-${String(n).padStart(3, '0')}`;
 const send = (n: number, event: { type: string } & Record<string, unknown>) =>
-  sendEvent(client, ref(n), { by: coach, ...event } as EventRequest);
+  sendEvent(
+    client,
+    ref(n),
+    { by: coach, ...event } as EventRequest,
+    identity().signerFor(String((event.by as { staffId?: string } | undefined)?.staffId ?? coach.staffId)),
+  );
+const identity = () => deploymentIdentity(dir);
 
 beforeAll(async () => {
   const port = await freePortPair();
@@ -69,12 +77,12 @@ beforeAll(async () => {
     throw new Error(`${(e as Error).message}\n${devLog}`);
   });
   client = await connectClient(loadConfig(env));
-  store = new StubStore(join(dir, 'stubs.sqlite'));
+  store = await StubStore.open(join(dir, 'stubs.sqlite'), { keys: codecKeys(loadConfig(env)) });
 }, 180_000);
 
 afterAll(async () => {
   await client?.connection.close();
-  store?.close();
+  await store?.close();
   if (dev && dev.exitCode === null) {
     const exited = new Promise((r) => dev.once('exit', r));
     dev.kill('SIGINT');
@@ -104,7 +112,9 @@ describe('hwc mi', () => {
       client,
       taskQueue: 'hwc',
       prefix,
-      putClaimant: ((r: string, rec: unknown) => store.putClaimant(r, rec)) as never,
+      putClaimant: (r: string, rec: unknown) => store.putClaimant(r, rec),
+      trust: identity().trust,
+      signerFor: (staffId: string) => identity().signerFor(staffId),
     });
     // Further along: a contact with good cause in the contact window (rebooked), an easement after an FTA
     // without good cause, an exemption learned after the pre-call, a deferral decided, a case reassigned, a

@@ -19,6 +19,8 @@ import { journeyQuery, workflowIdFor } from '../../workflows/messages';
 import { HwcStage } from '../../workflows/search-attributes';
 import { weeklyReport } from '../../workflows/weekly-report';
 import { freePortPair } from '../helpers/ports';
+import { deploymentIdentity } from '../helpers/identity';
+import { hashPassword } from '../../identity/password';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
 const dir = mkdtempSync(join(tmpdir(), 'hwc-ops-'));
@@ -45,9 +47,19 @@ async function until<T>(
 }
 
 function hwc(...args: string[]) {
-  const r = spawnSync(process.execPath, [HWC, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return hwcWith(undefined, ...args);
+}
+function hwcWith(input: string | undefined, ...args: string[]) {
+  const r = spawnSync(process.execPath, [HWC, ...args], { env, encoding: 'utf8', timeout: 60_000, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+/** `hwc login` as a person of the test's staff directory (the password on standard input). */
+function login(staffId: string) {
+  const r = hwcWith(`${PASSWORD}\n`, 'login', '--staff', staffId);
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+const PASSWORD = 'correct horse battery staple';
 
 const record = (ref: string, over: Record<string, unknown> = {}) => ({
   claimantRef: ref,
@@ -63,11 +75,30 @@ const record = (ref: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+const seedIdentity = () => {
+  const id = deploymentIdentity(dir);
+  return { trust: id.trust, signerFor: (staffId: string) => id.signerFor(staffId) };
+};
+
 beforeAll(async () => {
   const port = await freePortPair();
   const uiPort = await freePortPair();
   address = `127.0.0.1:${port}`;
-  env = { ...process.env, TEMPORAL_ADDRESS: address, HWC_DATA_DIR: dir, HWC_DB: join(dir, 'stubs.sqlite'), VITEST: '' };
+  const hash = await hashPassword(PASSWORD);
+  const staff = [
+    { staffId: 'WC-07', roles: ['work_coach'], offices: ['LEEDS'], password: hash },
+    { staffId: 'SDS-1', roles: ['sds'], offices: ['LEEDS'], password: hash },
+  ];
+  writeFileSync(join(dir, 'staff.json'), JSON.stringify({ version: 2, staff }), { mode: 0o600 });
+  env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: address,
+    HWC_DATA_DIR: dir,
+    HWC_DB: join(dir, 'stubs.sqlite'),
+    HWC_STAFF_FILE: join(dir, 'staff.json'),
+    HWC_SESSION_FILE: join(dir, 'session.json'),
+    VITEST: '',
+  };
   dev = spawn(process.execPath, [HWC, 'dev', '--port', String(port), '--ui-port', String(uiPort)], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -189,6 +220,7 @@ describe('hwc cases', () => {
       taskQueue: 'hwc',
       prefix,
       putClaimant: (ref: string, r: unknown) => store.putClaimant(ref, r),
+      ...seedIdentity(),
     });
     const ids = demoCaseload(prefix).map((c) => workflowIdFor(c.record.claimantRef));
     // The stage each seeded journey is in, from the workflows themselves (not from visibility).
@@ -273,23 +305,30 @@ describe('hwc show, hwc event, hwc outbox', () => {
     expect(byWorkflowId.code, byWorkflowId.stderr).toBe(0);
     expect(byWorkflowId.stdout).toBe(shown.stdout);
 
-    const notNow = hwc('event', ref, 'ATTENDED', '--as', 'WC-07:work_coach');
+    expect(hwc('event', ref, 'ATTENDED').stderr).toMatch(/not signed in: run `hwc login`/);
+    expect(login('WC-07').stdout).toMatch(/signed in as WC-07 \(work_coach\) for LEEDS, until /);
+    expect(hwc('whoami').stdout).toMatch(/^WC-07 \(work_coach\)/);
+    const notNow = hwc('event', ref, 'ATTENDED');
     expect(notNow.code).toBe(2);
     expect(notNow.stderr).toMatch(
       /ATTENDED rejected: .*not accepted in state awaitingBookingCall; accepted now: .*BOOKING_CALL/,
     );
-    const wrongRole = hwc('event', ref, 'DM_DECISION', '--sanction', 'true', '--as', 'WC-07:work_coach');
+    const wrongRole = hwc('event', ref, 'DM_DECISION', '--sanction', 'true');
     expect(wrongRole.code).toBe(2);
     expect(wrongRole.stderr).toMatch(/needs decision_maker/);
-    const badField = hwc('event', ref, 'BOOKING_CALL', '--contacted', 'perhaps', '--as', 'WC-07:work_coach');
+    const badField = hwc('event', ref, 'BOOKING_CALL', '--contacted', 'perhaps');
     expect(badField.code).toBe(2);
     expect(badField.stderr).toMatch(/--contacted: must be true\/false, yes\/no, y\/n, 1\/0 or on\/off/);
-    const unknown = hwc('event', `${tag}-NOBODY`, 'ATTENDED', '--as', 'WC-07:work_coach');
+    const unknown = hwc('event', `${tag}-NOBODY`, 'ATTENDED');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no journey for claimant .*-NOBODY/);
-    expect(hwc('event', ref, 'ATTENDED').code).toBe(2); // no --as
+    // Nobody chooses their identity on the command line.
+    const claimed = hwc('event', ref, 'ATTENDED', '--as', 'TL-01:team_leader');
+    expect(claimed.code).toBe(2);
+    expect(claimed.stderr).toMatch(/--as: no longer accepted/);
     expect(hwc('show', `${tag}-NOBODY`).code).toBe(2);
 
+    login('SDS-1');
     const slot = new Date(Date.now() + 10 * 86_400_000).toISOString();
     // By workflow id, with a yes/no read like a CSV cell.
     const ok = hwc(
@@ -302,11 +341,9 @@ describe('hwc show, hwc event, hwc outbox', () => {
       slot,
       '--requirements',
       '["Ground floor room"]',
-      '--as',
-      'SDS-1:sds',
     );
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(new RegExp(`${ref}: BOOKING_CALL accepted; stage now awaitingPreCallTime`));
+    expect(ok.stdout).toMatch(new RegExp(`${ref}: BOOKING_CALL accepted from SDS-1; stage now awaitingPreCallTime`));
 
     const outbox = await until('the invitation letter', () => {
       const r = hwc('outbox', '--claimant', ref);

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
+import { ephemeralIssuer } from '../../identity/ephemeral';
 import { startJourney } from '../../client/journeys';
 import { devServerExecutable, resolveTemporalCli } from '../../worker/binaries';
 import { AesGcmCodec, createKeyFile } from '../../worker/codec';
@@ -70,6 +71,7 @@ describe('an unencrypted event Update', () => {
       office: 'LEEDS',
       record: claimant(ref),
       putClaimant: (r, rec) => store.putClaimant(r, rec),
+      trust: ephemeralIssuer().trust,
     });
     await store.close();
     const handle = env.client.workflow.getHandle(workflowIdFor(ref));

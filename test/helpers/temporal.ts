@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
 import { holidaysForJourney } from '../../domain/bank-holidays';
 import { hwcJourney } from '../../workflows/journey';
+import type { JourneyWorkflowInput } from '../../workflows/messages';
 import { ephemeralIssuer } from '../../identity/ephemeral';
 import type { EventSigner } from '../../client/journeys';
 import { testServerExecutable } from '../../worker/binaries';
@@ -67,7 +68,13 @@ export const claimant = (claimantRef: string) => ({
  * Starts a journey whose business clock starts at START (the simulator's offset), without search
  * attributes; with `store`, JSAPS holds the claimant's record first (the pre-call check reads it).
  */
-export async function startJourneyAt(env: TestWorkflowEnvironment, taskQueue: string, ref: string, store?: StubStore) {
+export async function startJourneyAt(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  ref: string,
+  store?: StubStore,
+  extra: Partial<JourneyWorkflowInput> = {},
+) {
   await store?.putClaimant(ref, claimant(ref));
   const offset = Date.parse(START) - (await env.currentTimeMs());
   const handle = await env.client.workflow.start(hwcJourney, {
@@ -82,6 +89,7 @@ export async function startJourneyAt(env: TestWorkflowEnvironment, taskQueue: st
         clockOffsetMs: offset,
         searchAttributes: false,
         trust: testIdentity.trust,
+        ...extra,
       },
     ],
   });

@@ -439,12 +439,12 @@ describe('through bin/hwc.js: one line on stderr, exit 2, nothing on stdout', ()
 
 describe('reports too big to take: refused whole before anything starts', () => {
   const header = 'claimantRef,office,dateOfBirth,claimStartDate,claimStatus,inPayment,weeklyRate';
-  const rowsStored = () => {
-    const s = new StubStore(process.env.HWC_DB!);
+  const rowsStored = async () => {
+    const s = await StubStore.open(process.env.HWC_DB!, { keys: null });
     try {
-      return s.reports().length;
+      return (await s.reports()).length;
     } finally {
-      s.close();
+      await s.close();
     }
   };
 
@@ -461,7 +461,7 @@ describe('reports too big to take: refused whole before anything starts', () => 
         `{"claimantRef":"C-${i}","office":"LEEDS","dateOfBirth":"1980-04-02","claim":{"startDate":"2026-01-05","status":"built","inPayment":true,"weeklyRate":91.15}}`;
       writeFileSync(path, `[${Array.from({ length: n }, (_, i) => row(i)).join(',')}]`);
     }
-    const before = rowsStored();
+    const before = await rowsStored();
 
     // TEMPORAL_ADDRESS is a dead port: reaching it would be exit 1, so exit 2 means it was never tried.
     const { error, stdout } = await refused(() => report(path, {}));
@@ -472,7 +472,7 @@ describe('reports too big to take: refused whole before anything starts', () => 
     expect(error.message).toContain('Nothing was started');
     expect(stdout).toBe('');
     expect(jsaps.error.exitCode).toBe(2);
-    expect(rowsStored()).toBe(before);
+    expect(await rowsStored()).toBe(before);
   });
 
   it('a file over 64 MiB is refused by its size, without being read', async () => {
@@ -491,10 +491,12 @@ describe('reports too big to take: refused whole before anything starts', () => 
     const client = { workflow: { start: async (...a: unknown[]) => started.push(a) } } as never;
     const rows = Array.from({ length: 50_001 }, (_, i) => ({ row: i + 1, record: baseClaimant() }));
 
-    await expect(startReport({ client, taskQueue: 'q', rows })).rejects.toThrow(/at most 50000 are accepted/);
-    await expect(startReport({ client, taskQueue: 'q', office: 'leeds', rows: rows.slice(0, 1) })).rejects.toThrow(
-      /office: must be an office mnemonic/,
+    await expect(startReport({ client, taskQueue: 'q', trust: testIdentity.trust, rows })).rejects.toThrow(
+      /at most 50000 are accepted/,
     );
+    await expect(
+      startReport({ client, taskQueue: 'q', trust: testIdentity.trust, office: 'leeds', rows: rows.slice(0, 1) }),
+    ).rejects.toThrow(/office: must be an office mnemonic/);
     expect(started).toEqual([]);
   });
 });
@@ -510,8 +512,9 @@ describe('a claimant record is stored only once its journey has started', () => 
       startReport({
         client,
         taskQueue: 'q',
+        trust: testIdentity.trust,
         rows: [{ row: 1, record: baseClaimant() }],
-        putClaimant: (ref) => stored.push(ref),
+        putClaimant: (ref) => void stored.push(ref),
       }),
     ).rejects.toThrow();
     await connection.close().catch(() => undefined);
@@ -534,7 +537,8 @@ describe('a claimant record is stored only once its journey has started', () => 
     const io = {
       client,
       taskQueue: 'q',
-      putClaimant: (ref: string, r: unknown) => (calls.push(`put ${ref}`), held.set(ref, r)),
+      trust: testIdentity.trust,
+      putClaimant: (ref: string, r: unknown) => void (calls.push(`put ${ref}`), held.set(ref, r)),
       getClaimant: (ref: string) => held.get(ref) ?? null,
     };
     const record = baseClaimant() as {
@@ -629,6 +633,11 @@ describe('control characters never reach the terminal', () => {
       table(['A', 'B'], [[nasty, 'ok']]),
       prettyTrace({
         claimantRef: nasty,
+        office: 'LEEDS',
+        workCoach: nasty,
+        claimStartDate: '2026-01-05',
+        deferrals: [],
+        contacts: [],
         status: 'running',
         stage: nasty,
         outcome: null,

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { StubStore } from '../../activities/store';
 import { ClaimantRecord } from '../../domain/schemas';
@@ -105,9 +105,12 @@ describe('WORK_COACH_CHANGED', () => {
 
   describe('the LMS diary stub', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hwc-wcc-'));
-    const store = new StubStore(join(dir, 'stubs.sqlite'));
-    afterAll(() => {
-      store.close();
+    let store: StubStore;
+    beforeAll(async () => {
+      store = await StubStore.open(join(dir, 'stubs.sqlite'), { keys: null });
+    });
+    afterAll(async () => {
+      await store?.close();
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -126,7 +129,7 @@ describe('WORK_COACH_CHANGED', () => {
         await acts.bookAppointment(req);
         await acts.bookAppointment(req); // a retry changes nothing
       }
-      expect(store.diary({ workflowId: 'hwc-C-7101' }).map((d) => [d.kind, d.workCoach])).toEqual([
+      expect((await store.diary({ workflowId: 'hwc-C-7101' })).map((d) => [d.kind, d.workCoach])).toEqual([
         ['PRE_CALL', 'WC-02'],
         ['HWC', 'WC-02'],
       ]);

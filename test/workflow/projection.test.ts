@@ -8,10 +8,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { ProjectionStore } from '../../activities/projection';
 import { executeEvent } from '../../client/journeys';
-import { openDb, type Db } from '../../db';
+import type { Db } from '../../db';
 import { journeyQuery } from '../../workflows/messages';
 import { workflowBundle } from '../../worker/worker';
-import { START, coach, startJourneyAt, startWorker, timeSkippingEnv } from '../helpers/temporal';
+import { START, coach, signerAt, startJourneyAt, startWorker, timeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let w: Awaited<ReturnType<typeof startWorker>>;
@@ -20,11 +20,10 @@ let projection: ProjectionStore;
 beforeAll(async () => {
   env = await timeSkippingEnv();
   w = await startWorker(env);
-  db = await openDb(w.store.path);
+  db = w.store.db;
   projection = new ProjectionStore(db);
 });
 afterAll(async () => {
-  await db?.close();
   await w?.stop();
   await env?.teardown();
 });
@@ -61,38 +60,54 @@ describe('the MI projection', () => {
     };
 
     await check(); // started: awaiting the booking call
-    await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach, at: START });
+    await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach, at: START }, signerAt(env));
     await check();
     await sleepUntil('2026-01-29T10:05:00.000Z'); // the pre-call time
     await check();
-    await executeEvent(handle, { type: 'PRE_CALL', result: 'confirmed', by: coach, at: '2026-01-29T10:05:00.000Z' });
+    await executeEvent(
+      handle,
+      { type: 'PRE_CALL', result: 'confirmed', by: coach, at: '2026-01-29T10:05:00.000Z' },
+      signerAt(env),
+    );
     await check(); // no effect: the projection's own activity
     await sleepUntil('2026-02-02T10:30:00.000Z'); // the HWC time (a stage change without an effect)
     await check();
-    await executeEvent(handle, { type: 'FAILED_TO_ATTEND', by: coach, at: '2026-02-02T10:30:00.000Z' });
-    await executeEvent(handle, {
-      type: 'WORK_COACH_CHANGED',
-      workCoach: 'WC-05',
-      by: { staffId: 'TL-1', role: 'team_leader' },
-      at: '2026-02-02T10:30:00.000Z',
-    });
+    await executeEvent(handle, { type: 'FAILED_TO_ATTEND', by: coach, at: '2026-02-02T10:30:00.000Z' }, signerAt(env));
+    await executeEvent(
+      handle,
+      {
+        type: 'WORK_COACH_CHANGED',
+        workCoach: 'WC-05',
+        by: { staffId: 'TL-1', role: 'team_leader' },
+        at: '2026-02-02T10:30:00.000Z',
+      },
+      signerAt(env),
+    );
     await check();
-    await executeEvent(handle, {
-      type: 'FTA_CALL',
-      contacted: true,
-      goodCause: false,
-      willRebook: false,
-      by: coach,
-      at: '2026-02-02T10:30:00.000Z',
-    });
+    await executeEvent(
+      handle,
+      {
+        type: 'FTA_CALL',
+        contacted: true,
+        goodCause: false,
+        willRebook: false,
+        by: coach,
+        at: '2026-02-02T10:30:00.000Z',
+      },
+      signerAt(env),
+    );
     await sleepUntil('2026-02-12T09:00:00.000Z'); // the doubt window closed: referred
     await check();
-    await executeEvent(handle, {
-      type: 'DM_DECISION',
-      sanction: false,
-      by: { staffId: 'DM-1', role: 'decision_maker' },
-      at: '2026-02-12T09:00:00.000Z',
-    });
+    await executeEvent(
+      handle,
+      {
+        type: 'DM_DECISION',
+        sanction: false,
+        by: { staffId: 'DM-1', role: 'decision_maker' },
+        at: '2026-02-12T09:00:00.000Z',
+      },
+      signerAt(env),
+    );
     const final = await handle.result();
     const { row } = await projected(handle);
 
