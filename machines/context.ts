@@ -188,8 +188,9 @@ export class Draft {
   effect(e: Effect) {
     this.c.effects.push({ ...e, seq: this.c.effects.length + 1, at: this.now } as RecordedEffect);
   }
-  rule(rule: string) {
-    this.c.rules.push({ at: this.now, rule });
+  /** A rule that decided, with where the guidance says so (`¶34 doubt`, `A4 PREGNANCY`): auditors check it there. */
+  rule(rule: string, cite?: string) {
+    this.c.rules.push({ at: this.now, rule: cite ? `${rule} [${cite}]` : rule });
   }
   note(text: string) {
     this.effect({ kind: 'lms.note', text });

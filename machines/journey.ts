@@ -134,8 +134,11 @@ export const journeyMachine = setup({
       edit((d, e: MachineEvent) => {
         const { workCoach } = e as E<'WORK_COACH_CHANGED'>;
         const from = d.c.workCoach;
-        if (workCoach === from) return d.rule(`work coach ${from} already has the case`);
-        d.rule(`case moved from work coach ${from} to ${workCoach}; appointments still booked move with it`);
+        if (workCoach === from) return d.rule(`work coach ${from} already has the case`, 'A7 work coach');
+        d.rule(
+          `case moved from work coach ${from} to ${workCoach}; appointments still booked move with it`,
+          'A7 work coach; A6.5 same coach',
+        );
         d.c.workCoach = workCoach;
         d.effect({ kind: 'lms.assignCase', workCoach });
         for (const a of d.c.appointments.filter((x) => x.status === 'booked')) {
@@ -151,13 +154,13 @@ export const journeyMachine = setup({
     ),
     requestReassignment: assign(
       edit((d) => {
-        d.rule('owning office differs from the reporting office: reassignment requested');
+        d.rule('owning office differs from the reporting office: reassignment requested', '¶10, A3.1 step 1');
         d.effect({ kind: 'lms.requestReassignment', toOffice: d.c.record.office });
       }),
     ),
     endNotInPayment: assign(
       edit((d) => {
-        d.rule('ESA not in payment (JA504)');
+        d.rule('ESA not in payment (JA504)', '¶13, A3.1 step 2');
         d.note('HWC not needed as ESA not in payment');
         d.end('NOT_REQUIRED', 'ESA_NOT_IN_PAYMENT');
       }),
@@ -165,21 +168,27 @@ export const journeyMachine = setup({
     endExemptAtScreening: assign(
       edit((d) => {
         const category = exemptionFor(d.c.record, today(d))!;
-        d.rule(`exempt: ${category} (A4)`);
+        d.rule(`exempt: ${category} (A4)`, `¶11–13, A4 ${category}`);
         endExempt(d, category);
       }),
     ),
     askTeamLeader: assign(
       edit((d) => {
         d.c.unclearChecked = true;
-        d.rule('exemption unclear: notes mention Special Rules but the indicator is not set');
+        d.rule(
+          'exemption unclear: notes mention Special Rules but the indicator is not set',
+          '¶15, A4 unclear evidence',
+        );
         d.effect({ kind: 'lms.createWorkflow', purpose: 'team leader advice on exemption', due: today(d) });
       }),
     ),
     followAdvice: assign(
       edit((d, e: MachineEvent) => {
         const advice = e as E<'TEAM_LEADER_ADVICE'>;
-        d.rule(advice.exempt ? `team leader advised exempt: ${advice.category}` : 'team leader advised not exempt');
+        d.rule(
+          advice.exempt ? `team leader advised exempt: ${advice.category}` : 'team leader advised not exempt',
+          '¶15, A3.1 step 3',
+        );
         if (advice.exempt) endExempt(d, advice.category!);
       }),
     ),
@@ -192,7 +201,7 @@ export const journeyMachine = setup({
     endWcaWithinThreeWeeks: assign(
       edit((d, e: MachineEvent) => {
         if (e.type === 'WCA_SCHEDULED') d.c.wcaDate = e.date;
-        d.rule('WCA scheduled within 3 weeks of the HWC date');
+        d.rule('WCA scheduled within 3 weeks of the HWC date', '¶2, ¶14, A3.1 step 4');
         d.note('HWC not needed: WCA scheduled within 3 weeks');
         endQuietly(d, 'NOT_REQUIRED', 'WCA_WITHIN_3_WEEKS');
       }),
@@ -200,16 +209,16 @@ export const journeyMachine = setup({
     storeWcaDate: assign(
       edit((d, e: MachineEvent) => {
         d.c.wcaDate = (e as E<'WCA_SCHEDULED'>).date;
-        d.rule('WCA date recorded; applied at the next booking');
+        d.rule('WCA date recorded; applied at the next booking', '¶14, A7 WCA rule');
       }),
     ),
     askDeferral: assign(
       edit((d) => {
         const categories = deferralCandidates(d.c.record, today(d));
-        d.rule(`deferral candidate: ${categories.join(', ')} (A5)`);
+        d.rule(`deferral candidate: ${categories.join(', ')} (A5)`, '¶11, ¶14, A5');
       }),
     ),
-    proceed: assign(edit((d) => d.rule('work coach decided to proceed'))),
+    proceed: assign(edit((d) => d.rule('work coach decided to proceed', '¶14, A3.1 step 5'))),
     defer: assign(
       edit((d, e: MachineEvent) => {
         const { category, until } = e as E<'DEFER'>;
@@ -217,7 +226,7 @@ export const journeyMachine = setup({
         d.timer('BOOKING_CALL_TIMEOUT', null);
         d.c.deferral = { category, until };
         d.c.deferrals.push({ at: d.now, category, until });
-        d.rule(`deferred: ${category} until ${until}`);
+        d.rule(`deferred: ${category} until ${until}`, `¶11, A5 ${category}`);
         d.marker('Def CC & HWC');
         d.effect({ kind: 'lms.createWorkflow', purpose: 'deferral review', due: until });
         d.note(`HWC deferred (${category}) until ${until}`);
@@ -227,7 +236,7 @@ export const journeyMachine = setup({
     reviewDeferral: assign(
       edit((d) => {
         d.timer('REVIEW_DUE', null);
-        d.rule('deferral review date reached: screening again');
+        d.rule('deferral review date reached: screening again', '¶11, A3.1 step 5');
       }),
     ),
     openBooking: assign(
@@ -247,7 +256,7 @@ export const journeyMachine = setup({
         if (call.contacted && call.slot) d.c.slot = call.slot;
         if (call.contacted && call.requirements?.length)
           d.note(`Appointment requirements: ${call.requirements.join('; ')}`);
-        d.rule(call.contacted ? 'booking call: claimant contacted' : 'booking call: not contacted');
+        d.rule(call.contacted ? 'booking call: claimant contacted' : 'booking call: not contacted', '¶16, A3.2 step 2');
       }),
     ),
     bookWithoutContact: assign(
@@ -255,6 +264,7 @@ export const journeyMachine = setup({
         d.timer('BOOKING_CALL_TIMEOUT', null);
         d.rule(
           `no booking call recorded by close of business on screening day + ${d.c.policy.bookingCallWorkingDays} working days`,
+          '¶17, A3.2 step 2',
         );
         d.note('Booked without contact after booking call attempts');
       }),
@@ -283,7 +293,7 @@ export const journeyMachine = setup({
     ),
     endNotInPaymentAtPreCall: assign(
       edit((d) => {
-        d.rule('pre-call check: ESA no longer in payment');
+        d.rule('pre-call check: ESA no longer in payment', '¶19, A3.3');
         d.note('HWC not needed as ESA not in payment');
         endQuietly(d, 'NOT_REQUIRED', 'ESA_NOT_IN_PAYMENT');
       }),
@@ -291,20 +301,20 @@ export const journeyMachine = setup({
     endExemptAtPreCall: assign(
       edit((d) => {
         const category = exemptionFor(d.c.record, today(d))!;
-        d.rule(`pre-call check: exempt: ${category} (A4)`);
+        d.rule(`pre-call check: exempt: ${category} (A4)`, `¶19, A3.3, A4 ${category}`);
         endExempt(d, category);
       }),
     ),
     recordPreCall: assign(
       edit((d, e: MachineEvent) => {
         const result = (e as E<'PRE_CALL'>).result;
-        d.rule(`pre-call: ${result}`);
+        d.rule(`pre-call: ${result}`, '¶19, A3.3');
         if (result === 'no_answer') d.note('Pre-call not answered');
       }),
     ),
     endNewCircumstances: assign(
       edit((d) => {
-        d.rule('pre-call: new circumstances end the need for the HWC');
+        d.rule('pre-call: new circumstances end the need for the HWC', '¶19, A3.3');
         d.note('HWC no longer required: new circumstances at pre-call');
         endQuietly(d, 'NOT_REQUIRED', 'NEW_CIRCUMSTANCES');
       }),
@@ -312,7 +322,7 @@ export const journeyMachine = setup({
     preCallMissed: assign(
       edit((d) => {
         d.timer('HWC_DUE', null);
-        d.rule('no pre-call result recorded by the HWC time');
+        d.rule('no pre-call result recorded by the HWC time', '¶19, A3.3');
         d.note('Pre-call did not happen');
       }),
     ),
@@ -322,7 +332,10 @@ export const journeyMachine = setup({
         d.timer('REMINDER_DUE', null);
         if (!bookedHwc(d.c)) return;
         const mobile = d.c.record.lms.mobile;
-        d.rule(mobile ? 'reminder: mobile number held, SMS' : 'reminder: no mobile number, call task');
+        d.rule(
+          mobile ? 'reminder: mobile number held, SMS' : 'reminder: no mobile number, call task',
+          '¶16 step 9, A3.4',
+        );
         d.notify(mobile ? 'REMINDER_SMS' : 'REMINDER_CALL_TASK');
       }),
     ),
@@ -344,7 +357,7 @@ export const journeyMachine = setup({
           d.book('FOLLOW_UP', done.followUp);
           d.letter('VOLUNTARY_APPOINTMENT');
         }
-        d.rule('conversation completed: voluntary action plan recorded');
+        d.rule('conversation completed: voluntary action plan recorded', '¶6, ¶21–22, A3.6');
         d.end('HWC_COMPLETED', null);
       }),
     ),
@@ -355,7 +368,7 @@ export const journeyMachine = setup({
         d.marker('Part HWC ONLY');
         d.note('Failed to attend the HWC');
         d.c.failure = { kind: 'FTA', at: d.now, reasons: ['failed to attend'] };
-        d.rule('failure: FTA');
+        d.rule('failure: FTA', '¶24–25, A3.7');
       }),
     ),
     failedToParticipate: assign(
@@ -366,7 +379,7 @@ export const journeyMachine = setup({
         d.c.failure = { kind: 'FTP', at: d.now, reasons: [reason] };
         d.note(`Conversation ended: failed to participate: ${reason}`);
         const days = d.c.policy.contactWindowWorkingDays;
-        d.rule(`failure: FTP: doubt raised, ${days} working day contact window`);
+        d.rule(`failure: FTP: doubt raised, ${days} working day contact window`, '¶36–39, A3.7');
         d.raiseDoubt();
         d.letter('ESA10');
         d.timer('CONTACT_WINDOW_CLOSED', closeOfBusiness(addWorkingDays(today(d), days, cal(d.c))));
@@ -376,7 +389,7 @@ export const journeyMachine = setup({
       edit((d) => {
         const days = d.c.policy.contactWindowWorkingDays;
         const closes = closeOfBusiness(addWorkingDays(today(d), days, cal(d.c)));
-        d.rule(`FTA call not answered: letter sent, ${days} working day contact window`);
+        d.rule(`FTA call not answered: letter sent, ${days} working day contact window`, '¶26, ¶35 step 1');
         d.letter('FTA_LETTER');
         d.letter('ESA10');
         d.effect({ kind: 'lms.createWorkflow', purpose: 'FTA contact window', due: localDate(closes) });
@@ -386,26 +399,29 @@ export const journeyMachine = setup({
     arrangeSafeguardVisit: assign(
       edit((d) => {
         d.timer('CONTACT_WINDOW_CLOSED', null);
-        d.rule(`no contact within ${d.c.policy.contactWindowWorkingDays} working days: safeguard visit`);
+        d.rule(
+          `no contact within ${d.c.policy.contactWindowWorkingDays} working days: safeguard visit`,
+          '¶35 step 3, ¶39 step 4',
+        );
         d.effect({ kind: 'lms.arrangeSafeguardVisit' });
       }),
     ),
     visitNotSeen: assign(
       edit((d) => {
-        d.rule('safeguard visit: claimant not seen (no good cause, not prepared to rebook)');
+        d.rule('safeguard visit: claimant not seen (no good cause, not prepared to rebook)', '¶35 step 3, ¶34');
         d.note('Safeguard visit: claimant not seen; team leader informed');
       }),
     ),
     endExemptFromContact: assign(
       edit((d, e: MachineEvent) => {
         const category = (e as Contact).exemptCategory!;
-        d.rule(`exemption news: ${category} (exemption always wins)`);
+        d.rule(`exemption news: ${category} (exemption always wins)`, `¶13, A4 ${category}, A7 exemption news`);
         endExempt(d, category);
       }),
     ),
     acceptGoodCause: assign(
       edit((d, e: MachineEvent) => {
-        d.rule('good cause accepted: rebook');
+        d.rule('good cause accepted: rebook', '¶27, A3.7');
         d.note('Good cause accepted');
         d.withdrawDoubt();
         rebook(d, e as Contact);
@@ -413,7 +429,7 @@ export const journeyMachine = setup({
     ),
     useEasement: assign(
       edit((d, e: MachineEvent) => {
-        d.rule('easement available: no good cause but prepared to rebook');
+        d.rule('easement available: no good cause but prepared to rebook', '¶28–33 easement');
         d.note('FTA without good cause – prepared to re-engage so no DMA action taken');
         d.withdrawDoubt();
         d.c.easementUsed = true;
@@ -430,7 +446,7 @@ export const journeyMachine = setup({
               ? 'easement already used'
               : 'no easement under this policy';
         d.c.failure?.reasons.push(`no good cause, ${why}`);
-        d.rule(`doubt path: no good cause and ${why}`);
+        d.rule(`doubt path: no good cause and ${why}`, '¶34 doubt');
         d.raiseDoubt();
         const raised = d.openDoubt()!.raisedAt;
         const closes = closeOfBusiness(addWorkingDays(localDate(raised), d.c.policy.doubtWindowWorkingDays, cal(d.c)));
@@ -444,6 +460,7 @@ export const journeyMachine = setup({
         d.timer('DOUBT_WINDOW_CLOSED', null);
         d.rule(
           `no contact with good cause within ${d.c.policy.doubtWindowWorkingDays} working days of the doubt: DART referral`,
+          '¶34 doubt, DART stencil',
         );
         const failure = d.c.failure!;
         d.effect({
@@ -463,13 +480,13 @@ export const journeyMachine = setup({
       edit((d, e: MachineEvent) => {
         const { sanction } = e as E<'DM_DECISION'>;
         d.c.dmDecision = sanction ? 'SANCTION' : 'NO_SANCTION';
-        d.rule(`decision maker: ${d.c.dmDecision}`);
+        d.rule(`decision maker: ${d.c.dmDecision}`, '¶34, A7');
         d.end('SANCTION_REFERRED', null);
       }),
     ),
     closeClaim: assign(
       edit((d) => {
-        d.rule('claim closed');
+        d.rule('claim closed', 'A3, B3 CLAIM_CLOSED');
         d.note('HWC not needed: claim closed');
         endQuietly(d, 'NOT_REQUIRED', 'CLAIM_CLOSED');
       }),
@@ -477,7 +494,7 @@ export const journeyMachine = setup({
     exemptionIdentified: assign(
       edit((d, e: MachineEvent) => {
         const { category } = e as E<'EXEMPTION_IDENTIFIED'>;
-        d.rule(`exemption identified: ${category}`);
+        d.rule(`exemption identified: ${category}`, `¶13, A4 ${category}`);
         endExempt(d, category);
       }),
     ),

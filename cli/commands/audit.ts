@@ -203,12 +203,48 @@ export async function replayHistory(
 // ——— output ——————————————————————————————————————————————————————————————————————————————————————
 
 const who = (e: DecisionEntry) =>
-  e.by ? `${e.by.staffId} (${e.by.role})` : e.input === 'START' ? 'weekly report' : 'deadline';
+  e.by
+    ? `${e.by.staffId} (${e.by.role}${e.by.office ? `, ${e.by.office}` : ''})`
+    : e.input === 'START'
+      ? 'weekly report'
+      : e.input === 'CONTINUED'
+        ? 'continue-as-new (a fresh run of the same journey)'
+        : 'deadline';
+
+/** What the replay found of the proofs of recorded events (re-verified against the journey's keys then). */
+export function proofSummary(trail: DecisionEntry[]) {
+  const failed: { decision: number; input: string; reason: string }[] = [];
+  let verified = 0;
+  let unsigned = 0;
+  trail.forEach((e, i) => {
+    if (e.proof === 'verified') verified++;
+    else if (e.proof === 'unsigned') unsigned++;
+    else if (e.proof) failed.push({ decision: i + 1, input: e.input, reason: e.proof.failed });
+  });
+  return { verified, unsigned, failed };
+}
+
+const proofLine = (e: DecisionEntry) =>
+  e.proof === undefined
+    ? null
+    : e.proof === 'verified'
+      ? `    proof  verified: signed by ${e.by?.staffId ?? '?'}, certified by key ${e.by?.kid ?? '?'}`
+      : e.proof === 'unsigned'
+        ? '    proof  none (recorded before events were signed)'
+        : `    proof  FAILED: ${e.proof.failed}`;
 
 const stepLine = (e: DecisionEntry, i: number) => `#${i + 1} ${e.at} ${e.input} by ${who(e)}: ${e.from} → ${e.to}`;
 
 const decisions = (n: number) => `${n} decision${n === 1 ? '' : 's'}`;
 const subject = (r: AuditReport) => `${r.claimantRef ?? '(no claimant ref)'} · workflow ${r.workflowId}`;
+
+function proofsText(trail: DecisionEntry[]): string {
+  const p = proofSummary(trail);
+  const parts = [`${p.verified} verified`];
+  if (p.unsigned) parts.push(`${p.unsigned} unsigned (recorded before events were signed)`);
+  if (p.failed.length) parts.push(`${p.failed.length} FAILED (${p.failed.map((f) => `#${f.decision}`).join(', ')})`);
+  return `proofs of people's events: ${parts.join(', ')}`;
+}
 
 export const DIVERGED = 'the recorded history does not match the current workflow code';
 
@@ -227,10 +263,13 @@ export function formatText(r: AuditReport): string {
     r.matched
       ? `replay: matches the current workflow code (${decisions(r.trail.length)})`
       : `replay: DIVERGED (${decisions(r.trail.length)} reached)`,
+    proofsText(r.trail),
     '',
   ];
   r.trail.forEach((e, i) => {
     out.push(`${e.at}  #${i + 1} ${e.input} by ${who(e)}: ${e.from} → ${e.to}`);
+    const proof = proofLine(e);
+    if (proof) out.push(proof);
     for (const rule of e.rules) out.push(`    rule   ${rule}`);
     for (const f of e.effects) out.push(`    effect ${f.at}  ${f.kind}: ${f.description}`);
   });
@@ -308,15 +347,22 @@ const looksLikeFile = (s: string) => s.endsWith('.json') || s.includes('/') || s
 async function historyFor(
   target: string,
   c?: () => Promise<Client>,
-): Promise<{ history: History; source: string; workflowId?: string }> {
-  if (existsSync(target) && statSync(target).isFile()) return { history: loadHistoryFile(target), source: target };
+): Promise<{ histories: History[]; source: string; workflowId?: string }> {
+  if (existsSync(target) && statSync(target).isFile()) return { histories: [loadHistoryFile(target)], source: target };
   if (looksLikeFile(target)) throw badInput(`${target}: no such file`);
   const workflowId = target.startsWith('hwc-') ? target : workflowIdFor(target);
   const temporal = await (c ?? (() => client()))();
   try {
     const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
     if (!history.events?.length) throw badInput(`${workflowId}: the history has no events`);
-    return { history, source: workflowId, workflowId };
+    // A journey that continued as new has earlier runs: the trail starts at the first.
+    const histories = [history];
+    for (let i = 0; i < 100; i++) {
+      const previous = histories[0].events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      if (!previous) break;
+      histories.unshift(await temporal.workflow.getHandle(workflowId, previous).fetchHistory());
+    }
+    return { histories, source: workflowId, workflowId };
   } catch (e) {
     if (e instanceof WorkflowNotFoundError || (e as Error)?.name === 'WorkflowNotFoundError')
       throw badInput(`${target}: no journey ${workflowId} in namespace ${temporal.options.namespace}`);
@@ -326,15 +372,40 @@ async function historyFor(
 
 /** `hwc audit <target>`, without printing: the trail as text, JSON or (also) a Markdown file. */
 export async function audit(target: string, opts: AuditOptions = {}, c?: () => Promise<Client>): Promise<AuditOutcome> {
-  const { history, source, workflowId } = await historyFor(target, c);
-  const dataConverter = isEncrypted(history) ? await deploymentConverter() : undefined;
-  const report = await replayHistory(history, { source, workflowId, dataConverter });
-  if (opts.markdown) writeFileSync(opts.markdown, formatMarkdown(report));
+  const { histories, source, workflowId } = await historyFor(target, c);
+  const dataConverter = histories.some(isEncrypted) ? await deploymentConverter() : undefined;
+  let report: AuditReport | null = null;
+  for (const history of histories) {
+    const run = await replayHistory(history, { source, workflowId, dataConverter });
+    report = report ? joinRuns(report, run) : run;
+    if (!run.matched) break;
+  }
+  const r = report!;
+  const failed = proofSummary(r.trail).failed;
+  if (opts.markdown) writeFileSync(opts.markdown, formatMarkdown(r));
+  const ok = r.matched && failed.length === 0;
   return {
-    exitCode: report.matched ? 0 : 3,
-    text: opts.json ? JSON.stringify(report, null, 2) + '\n' : formatText(report),
-    message: report.matched ? undefined : divergenceMessage(report),
-    report,
+    exitCode: ok ? 0 : 3,
+    text: opts.json ? JSON.stringify({ ...r, proofs: proofSummary(r.trail) }, null, 2) + '\n' : formatText(r),
+    message: !r.matched
+      ? divergenceMessage(r)
+      : ok
+        ? undefined
+        : `${source}: the proof of ${failed.map((f) => `decision #${f.decision} (${f.input}): ${f.reason}`).join('; ')} does not verify`,
+    report: r,
+  };
+}
+
+/** The trail of a journey that continued as new: one report over its runs, oldest first. */
+function joinRuns(a: AuditReport, b: AuditReport): AuditReport {
+  const offset = a.trail.length;
+  return {
+    ...b,
+    source: a.source,
+    claimantRef: a.claimantRef ?? b.claimantRef,
+    events: a.events + b.events,
+    trail: [...a.trail, ...b.trail],
+    divergence: b.divergence ? { ...b.divergence, afterDecision: b.divergence.afterDecision + offset } : null,
   };
 }
 

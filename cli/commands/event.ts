@@ -7,7 +7,7 @@ import { EventRejectedError, sendEvent } from '../../client/journeys';
 import { noJourney } from '../../client/cases';
 import { EVENT_TYPES, ROLES, Role } from '../../domain/schemas';
 import { waitingFor } from '../../machines/describe';
-import type { EventRequest } from '../../workflows/messages';
+import { workflowIdFor, type EventRequest } from '../../workflows/messages';
 import { CATEGORIES_HELP, eventsHelp, readFieldValue } from '../event-fields';
 import { client } from '../context';
 import { signedInSigner } from '../identity';
@@ -43,7 +43,7 @@ export async function event(
   claimantRef: string,
   type: string,
   fieldArgs: string[],
-  opts: { as?: string; json?: string; role?: string },
+  opts: { as?: string; json?: string; role?: string; print?: boolean },
 ) {
   claimantRef = claimantRefArg(claimantRef); // or the workflow id hwc-<ref>; the value is never echoed
   if (!(EVENT_TYPES as readonly string[]).includes(type))
@@ -66,6 +66,12 @@ export async function event(
       throw badInput('--json: must be a JSON object of fields');
   }
   const request: EventRequest = { ...fromJson, ...parseFieldArgs(type, fieldArgs), type };
+  if (opts.print) {
+    // For the Web UI's "Send an Update" dialog: the signed event, dated now, valid for five minutes.
+    const signed = await signer(workflowIdFor(claimantRef), { ...request, at: request.at ?? new Date().toISOString() });
+    process.stdout.write(`${JSON.stringify(signed)}\n`);
+    return;
+  }
   const c = await client();
   try {
     const result = await sendEvent(c, claimantRef, request, signer);
@@ -106,6 +112,7 @@ export function register(program: Command) {
     .option('--role <role>', 'which of your roles records it, when you hold several (default: the first that may)')
     .option('--as <staffId:role>', 'no longer accepted: the event is signed for the person signed in with hwc login')
     .option('--json <object>', 'fields as one JSON object (--name value pairs override it)')
+    .option('--print', "print the signed event (for the Web UI's Update dialog, valid 5 minutes) instead of sending it")
     .allowUnknownOption()
     .addHelpText(
       'after',

@@ -47,7 +47,7 @@ describe('WORK_COACH_CHANGED', () => {
       error: 'WORK_COACH_CHANGED.by.role: work_coach may not record WORK_COACH_CHANGED; needs team_leader',
     });
     const noId = validateEvent(s, { type: 'WORK_COACH_CHANGED', workCoach: 'WC 02', by: tl }, start);
-    expect(noId.ok || noId.error).toMatch(/^WORK_COACH_CHANGED: workCoach: must be a work coach id/);
+    expect(noId.ok || noId.error).toMatch(/^WORK_COACH_CHANGED: workCoach: must be a staff id/);
   });
 
   it('is accepted in every running stage and in none after the outcome', () => {

@@ -98,7 +98,7 @@ describe('hwc audit', () => {
 
     const doubt = find(trail, (e) => e.effects.some((f) => f.kind === 'lms.raiseDoubt'));
     expect(doubt).toMatchObject({ at: '2026-02-05T10:00:00.000Z', input: 'FTA_CALL', to: 'doubtWindow' });
-    expect(doubt.rules).toEqual(['doubt path: no good cause and easement already used']);
+    expect(doubt.rules).toEqual(['doubt path: no good cause and easement already used [¶34 doubt]']);
     expect(doubt.effects.find((f) => f.kind === 'lms.raiseDoubt')!.at).toBe('2026-02-05T10:00:00.000Z');
 
     const window = find(trail, (e) => e.input === 'DOUBT_WINDOW_CLOSED');
@@ -135,7 +135,7 @@ describe('hwc audit', () => {
     expect(last).toMatchObject({
       input: 'FTA_CALL',
       at: '2026-02-05T10:00:00.000Z',
-      rules: ['good cause accepted: rebook'],
+      rules: ['good cause accepted: rebook [¶27, A3.7]'],
     });
     expect(outcome.report.trail.some((e) => e.input === 'DOUBT_WINDOW_CLOSED')).toBe(false);
     expect(outcome.text).toContain('DIVERGED: the recorded history does not match the current workflow code.');
@@ -222,7 +222,7 @@ describe('hwc audit', () => {
     expect(out).toMatch(/^C-1001 · workflow hwc-C-1001 · completed/);
     expect(out).toMatch(/replay: matches the current workflow code/);
     expect(out).toMatch(
-      /2026-02-02T10:00:00\.000Z {2}#\d+ FTA_CALL by scenario \(sds\): awaitingFtaCall → awaitingPreCallTime\n {4}rule {3}easement available/,
+      /2026-02-02T10:00:00\.000Z {2}#\d+ FTA_CALL by scenario \(sds\): awaitingFtaCall → awaitingPreCallTime\n {4}proof  none \(recorded before events were signed\)\n {4}rule {3}easement available.*\[¶28–33 easement\]/,
     );
     expect(out).toMatch(/effect 2026-02-05T10:00:00\.000Z {2}lms\.raiseDoubt: LMS: raise FTA doubt/);
     expect(out).toMatch(
