@@ -9,7 +9,7 @@
 // domain/ and machines/ are pure, the journey state lives in each workflow's own variables), and they
 // never read the clock or randomness at load time. The SDK deep-freezes what preloaded modules export, to
 // catch code that would mutate shared state. That freeze is kept for everything but zod and the modules
-// exporting zod schemas: zod 4 memoises members on a schema the first time they are read
+// exporting zod schemas (schemas, policy, booleans): zod 4 memoises members on a schema the first time they are read
 // (`schema.safeParse` is bound on first use) and resets its own regular expressions' `lastIndex`, which a
 // frozen object refuses. Those modules' export objects are frozen here, shallowly, so that the SDK's deep
 // freeze stops there: no export can be replaced, and zod can still memoise (deterministically) inside.
@@ -18,8 +18,12 @@ import '../machines/describe';
 import '../machines/context';
 import '../domain/calendar';
 import '../domain/rules';
+import '../domain/policy';
 import './messages';
 import './search-attributes';
 import { shallowFreezeExports } from './freeze-exports';
 
-shallowFreezeExports(/^\.\/(node_modules\/zod\/|domain\/schemas\.ts$)/, ['./domain/schemas.ts']);
+shallowFreezeExports(/^\.\/(node_modules\/zod\/|domain\/(schemas|policy|booleans)\.ts$)/, [
+  './domain/schemas.ts',
+  './domain/policy.ts',
+]);
