@@ -15,6 +15,8 @@ import * as outbox from './commands/outbox';
 import * as audit from './commands/audit';
 import * as codecServer from './commands/codec-server';
 import * as login from './commands/login';
+import * as staff from './commands/staff';
+import * as keys from './commands/keys';
 
 const program = new Command('hwc')
   .description('Health and Work Conversation journeys: XState machine, Temporal workflows')
@@ -36,6 +38,8 @@ for (const command of [
   simulate,
   diagram,
   audit,
+  staff,
+  keys,
 ])
   command.register(program);
 

@@ -3,43 +3,16 @@
 // session key with the deployment's issuer key and keeps it in a file only its owner can read. `hwc event`
 // signs every event with that session; the journey verifies it. Nobody can choose an identity on the command line.
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline';
 import { openDb } from '../../db';
 import { localDate, localTime } from '../../domain/calendar';
 import { cliSessionPath, readCliSession, removeCliSession, saveCliSession } from '../../identity/cli-session';
-import { MAX_PASSWORD_LENGTH } from '../../identity/password';
 import { CERT_LIFETIME_MS } from '../../identity/proof';
 import { prepareSignIn, signInWithPassword } from '../../identity/sign-in';
 import { issueCredential } from '../../identity/signer';
 import { config } from '../context';
 import { badInput, CliError } from '../errors';
 import { identityKeys, requireStaffDirectory } from '../identity';
-
-/** Reads one line; on a terminal without echo (a password). */
-async function ask(question: string, hidden: boolean): Promise<string> {
-  if (!process.stdin.isTTY) {
-    // Not a terminal: the first line of standard input (`printf '%s\n' "$PW" | hwc login --staff WC-01`).
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) {
-      chunks.push(c as Buffer);
-      if (Buffer.concat(chunks).includes(10) || Buffer.concat(chunks).length > MAX_PASSWORD_LENGTH * 4) break;
-    }
-    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  if (hidden) {
-    const out = rl as unknown as { _writeToOutput: (s: string) => void };
-    out._writeToOutput = (s: string) => {
-      if (s.startsWith(question)) process.stderr.write(question);
-    };
-  }
-  try {
-    return await new Promise<string>((resolve) => rl.question(question, resolve));
-  } finally {
-    rl.close();
-    if (hidden) process.stderr.write('\n');
-  }
-}
+import { ask } from '../prompt';
 
 /** A London wall-clock time for people: 2026-12-02 17:05 (Europe/London). */
 const formatLondon = (iso: string) => `${localDate(iso)} ${localTime(iso)} (Europe/London)`;
