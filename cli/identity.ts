@@ -1,12 +1,13 @@
 // The CLI's side of identity: where the deployment's keys and staff directory are, and the signed-in person
 // (`hwc login`) whose proof `hwc event` attaches. Every failure is one line saying what to set or run.
 import { join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { signerFor, type EventSigner } from '../client/journeys';
 import { StaffError, parseStaffDirectory, type StaffDirectory } from '../domain/staff';
 import type { Role } from '../domain/schemas';
 import { cliSessionPath, readCliSession, type CliSession } from '../identity/cli-session';
 import { IdentityKeyError, readIdentityKeys, type IdentityKeys } from '../identity/keys';
+import type { TrustedKey } from '../identity/proof';
 import type { HwcConfig } from '../worker/config';
 import { CliError } from './errors';
 import { readJsonFile } from './files';
@@ -22,6 +23,31 @@ export function identityKeys(cfg: HwcConfig): IdentityKeys {
     if (e instanceof IdentityKeyError) throw new CliError(e.message, 2);
     throw e;
   }
+}
+
+/**
+ * The deployment's trusted keys for a long-running service (the codec server), read again whenever the key file
+ * changes (`hwc keys rotate`); a file that became unreadable trusts nobody until it is fixed.
+ */
+export function liveTrustedKeys(cfg: HwcConfig): () => TrustedKey[] {
+  const path = identityKeyPath(cfg);
+  let seen = '';
+  let trusted: TrustedKey[] = identityKeys(cfg).trusted;
+  return () => {
+    try {
+      const s = statSync(path);
+      const stamp = `${s.mtimeMs}:${s.size}`;
+      if (stamp !== seen) {
+        trusted = readIdentityKeys(path).trusted;
+        seen = stamp;
+      }
+    } catch {
+      trusted = [];
+      seen = '';
+    }
+    // Keys past their end stop counting without a change to the file.
+    return trusted.filter((k) => !k.notAfter || Date.parse(k.notAfter) > Date.now());
+  };
 }
 
 /** The keys a new journey trusts: at least one, or the command cannot start journeys. */

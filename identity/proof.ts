@@ -279,3 +279,22 @@ export function senderOfProof(
     expiresAtMs: Date.parse(String(p.exp)),
   };
 }
+
+export type CertCheck = { ok: true; cert: SessionCert } | { ok: false; error: string };
+
+/**
+ * A session certificate on its own (no event): certified by a trusted issuer key, within its lifetime. For
+ * services that let a signed-in person read (the codec server), where there is no event to sign.
+ */
+export function verifySessionCert(raw: unknown, trust: readonly TrustedKey[], nowMs: number): CertCheck {
+  const parsed = SessionCert.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: `cert.${firstIssue(parsed.error)}` };
+  const cert = parsed.data;
+  const key = issuerKey(trust, cert.iss, Date.parse(cert.iat), 'cert.iss');
+  if (typeof key === 'string') return { ok: false, error: key };
+  if (!verifySig(cert.sig, certBytes(cert), key.publicKey))
+    return { ok: false, error: 'cert.sig: not a valid signature' };
+  const window = checkWindow(cert.iat, cert.exp, nowMs, CERT_LIFETIME_MS, 'cert');
+  if (window) return { ok: false, error: window.replace('send the event again', 'sign in again') };
+  return { ok: true, cert };
+}

@@ -21,7 +21,7 @@ import { acquireDataLock, DataDirLockedError } from '../data-lock';
 import { DevServerError, startDevServer } from '../dev-server';
 import { seedDemo } from '../demo';
 import { DEMO_STAFF, ensureDemoStaff } from '../demo-staff';
-import { identityKeyPath, requireStaffDirectory, staffFilePath } from '../identity';
+import { identityKeyPath, liveTrustedKeys, requireStaffDirectory, staffFilePath } from '../identity';
 import { signerFor } from '../../client/journeys';
 import { findStaff } from '../../domain/staff';
 import { ensureDevIdentityKeys, type IdentityKeys } from '../../identity/keys';
@@ -112,8 +112,16 @@ export async function dev(opts: DevOptions) {
   const store = await StubStore.open(cfg.dbPath, { keys }).catch((e: Error) => {
     throw new CliError(e.message);
   });
+  // Staff only: a session certificate (the web front door's hwc_cert cookie, or a bearer token) verified
+  // against this machine's identity keys; each decode is a line in dev.log.
   const codecServer = codec
-    ? await startCodecServer(codec, codecPort, [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`])
+    ? await startCodecServer({
+        codec,
+        port: codecPort,
+        allowedOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+        trust: liveTrustedKeys(cfg),
+        log: (line) => file.write(`codec | ${line}`),
+      })
     : null;
   const dataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'refuse')] } : undefined;
   const workerDataConverter = keys ? { payloadCodecs: [new AesGcmCodec(keys, 'marker')] } : undefined;
@@ -172,7 +180,10 @@ export async function dev(opts: DevOptions) {
   const running = worker.run();
   log(`Temporal at ${address} (namespace ${cfg.namespace}), data in ${cfg.dataDir}`);
   log(`Web UI: http://localhost:${uiPort}/namespaces/${cfg.namespace}/workflows`);
-  if (codecServer) log(`payloads encrypted (AES-256-GCM); Web UI decrypts through http://localhost:${codecPort}`);
+  if (codecServer)
+    log(
+      `payloads encrypted (AES-256-GCM); Web UI decrypts through http://localhost:${codecPort} for signed-in auditors and managers (the hwc_cert cookie; in the Web UI's codec settings, include cross-origin credentials)`,
+    );
   log('worker polling task queue ' + cfg.taskQueue + '; press Ctrl-C to stop');
   if (opts.demo) {
     seedDemo({

@@ -1,15 +1,19 @@
 // Case inspection in the Temporal Web UI, as a manager does it, in a real browser (Debian's Chromium through
 // playwright-core): `hwc dev --demo`, the workflow list filtered by a search attribute shows the expected
 // demo cases, and a case's page shows its activity summaries ("LMS diary: book HWC", "Letter ESAHWC1") and
-// its current details ("Waiting for: …"). Screenshots go to test-output/web-ui/ (git-ignored).
+// its current details ("Waiting for: …"), decrypted by the codec server for a signed-in manager (the hwc_cert
+// cookie the web front door sets, sent because the UI's codec settings include credentials); an anonymous
+// request to the codec server is refused. Screenshots go to test-output/web-ui/ (git-ignored).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../worker/config';
 import { freePortPair } from '../helpers/ports';
+import { deploymentIdentity } from '../helpers/identity';
+import { CERT_COOKIE, certToken } from '../../identity/cert-token';
 
 // Debian's package (scripts/setup.sh installs it as root); HWC_CHROMIUM only to point the test elsewhere.
 const CHROMIUM = process.env.HWC_CHROMIUM || '/usr/bin/chromium';
@@ -21,6 +25,7 @@ let devLog = '';
 let browser: BrowserContext | undefined;
 let page: Page;
 let ui: string;
+let codec: string;
 
 async function waitForLog(text: string, ms: number) {
   const end = Date.now() + ms;
@@ -43,7 +48,9 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const port = await freePortPair();
   const uiPort = await freePortPair();
-  ui = `http://127.0.0.1:${uiPort}`;
+  // localhost, like the codec endpoint hwc dev gives the UI: the same site, so a SameSite=Strict cookie goes along.
+  ui = `http://localhost:${uiPort}`;
+  codec = `http://localhost:${uiPort + 1}`;
   dev = spawn(process.execPath, [HWC, 'dev', '--demo', '--port', String(port), '--ui-port', String(uiPort)], {
     env: { ...process.env, HWC_DATA_DIR: dir, VITEST: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -67,6 +74,27 @@ beforeAll(async () => {
     ],
     viewport: { width: 1600, height: 1000 },
   });
+  // Signed in as a manager: the cookie the web front door sets, for the codec server's host.
+  const manager = deploymentIdentity(dir).credentialFor('MGR-01', { roles: ['manager'], offices: ['LEEDS'] });
+  await browser.addCookies([
+    {
+      name: CERT_COOKIE,
+      value: certToken(manager.cert),
+      domain: 'localhost',
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+      expires: Math.floor(Date.parse(manager.cert.exp) / 1000),
+    },
+  ]);
+  // The UI's own codec settings ("Codec Server" in its settings): this endpoint, with cross-origin credentials.
+  await browser.addInitScript((endpoint: string) => {
+    // Runs in the page (this file is compiled without the DOM's types).
+    const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage;
+    storage.setItem('endpoint', JSON.stringify(endpoint));
+    storage.setItem('includeCredentials', 'true');
+    storage.setItem('overrideRemoteCodecConfiguration', 'true');
+  }, codec);
   page = browser.pages()[0] ?? (await browser.newPage());
 }, 300_000);
 
@@ -78,6 +106,24 @@ afterAll(async () => {
     await exited;
   }
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('codec server: staff only', () => {
+  const decode = (headers: Record<string, string> = {}) =>
+    fetch(`${codec}/decode`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ payloads: [] }),
+    });
+
+  it('refuses an anonymous decode (401), another origin (403) and a role that may not read case data (403)', async () => {
+    expect((await decode()).status).toBe(401);
+    expect((await decode({ Origin: 'http://evil.example' })).status).toBe(403);
+    const coach = deploymentIdentity(dir).credentialFor('WC-01', { roles: ['work_coach'], offices: ['LEEDS'] });
+    expect((await decode({ Authorization: `Bearer ${certToken(coach.cert)}` })).status).toBe(403);
+    const manager = deploymentIdentity(dir).credentialFor('MGR-01', { roles: ['manager'], offices: ['LEEDS'] });
+    expect((await decode({ Authorization: `Bearer ${certToken(manager.cert)}` })).status).toBe(200);
+  });
 });
 
 describe('Temporal Web UI: case inspection', () => {
@@ -140,5 +186,7 @@ describe('Temporal Web UI: case inspection', () => {
     const summary = page.frameLocator('iframe#user-metadata-summary');
     await summary.getByText('HWC journey DEMO-003 · office LEEDS').waitFor();
     await shot('case-current-details');
+    // The codec server knew who read: one line per decode in dev.log, without the payloads.
+    expect(readFileSync(join(dir, 'dev.log'), 'utf8')).toMatch(/codec \| decode by MGR-01 \(manager\): \d+ payload/);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { signerFor, type EventSigner } from '../../client/journeys';
 import type { StaffRole } from '../../domain/staff';
 import { readIdentityKeys } from '../../identity/keys';
-import { issueCredential } from '../../identity/signer';
+import { issueCredential, type Credential } from '../../identity/signer';
 
 const EVENT_ROLES: StaffRole[] = ['sds', 'work_coach', 'team_leader', 'decision_maker'];
 
@@ -14,6 +14,10 @@ export function deploymentIdentity(dataDir: string) {
   const issuer = keys.issuer;
   return {
     trust: keys.trusted,
+    /** A signed-in person's credential (certificate and session key), as the front door or hwc login issues. */
+    credentialFor(staffId: string, o: { roles?: StaffRole[]; offices?: string[] } = {}): Credential {
+      return issueCredential(issuer, { staffId, roles: o.roles ?? EVENT_ROLES, offices: o.offices ?? ['*'] });
+    },
     /** A signer for `staffId` holding every event role, for every office (or the ones given). */
     signerFor(staffId: string, o: { roles?: StaffRole[]; offices?: string[] } = {}): EventSigner {
       return signerFor(
