@@ -3,6 +3,7 @@
 // written in Temporal's standard JSON export format (cli/history-json.ts) to test/histories/<scenario name>.json.
 //
 //   npm run audit:record            (npx tsx scripts/record-histories.ts)
+//   npm run audit:record -- race    (only the two recorded on a dev server: scripts/race-histories.ts)
 //
 // Re-record only for changes that cannot affect running journeys (a new scenario here, say), and review
 // the diff: a golden that stops replaying means running journeys would stop replaying too. A behaviour
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { historyToJson } from '../cli/history-json';
 import { Scenario } from '../domain/schemas';
 import { TemporalSimulator } from '../simulator/temporal-engine';
+import { recordRaceHistories } from './race-histories';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HISTORIES_DIR = join(ROOT, 'test', 'histories');
@@ -48,6 +50,13 @@ async function main() {
   } finally {
     await sim.close();
   }
+  // Orders of arrival a scenario cannot force (an Update with the start, an Update racing a timer).
+  if (!only.length || only.some((o) => 'race 90-update-with-start 91-update-races-timer'.includes(o)))
+    for (const { name, history } of await recordRaceHistories()) {
+      const out = join(HISTORIES_DIR, `${name}.json`);
+      writeFileSync(out, historyToJson(history) + '\n');
+      process.stderr.write(`${name}: ${history.events?.length ?? 0} events → ${out.slice(ROOT.length)}\n`);
+    }
 }
 
 await main();

@@ -15,6 +15,8 @@ import { PROJECT_ROOT } from '../../worker/config';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/messages';
 import { uniqueId } from '../helpers/temporal';
+import { expectTrailMatches } from '../helpers/trail';
+import { replayHistory } from '../../cli/commands/audit';
 import { AesGcmCodec, createKeyFile, loadKeys } from '../../worker/codec';
 
 const JOURNEYS = 8;
@@ -25,12 +27,13 @@ died.catch(() => undefined);
 let env: TestWorkflowEnvironment;
 let dir: string;
 let keyFile: string;
+let codec: AesGcmCodec;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hwc-e2e-'));
   keyFile = join(dir, 'codec-keys.json');
   // Client and worker processes share the key file: histories on the server hold only ciphertext.
-  const codec = new AesGcmCodec(createKeyFile(keyFile));
+  codec = new AesGcmCodec(createKeyFile(keyFile));
   env = await TestWorkflowEnvironment.createLocal({
     client: { dataConverter: { payloadCodecs: [codec] } },
     server: {
@@ -153,6 +156,18 @@ describe('worker killed mid-activity', () => {
             .map((r) => r.details.letter ?? r.details.notification);
           expect(sent).toEqual(['ESAHWC1', 'REMINDER_SMS', 'ESAHWC4']);
           expect(trace.letters.map((l: { type: string }) => l.type)).toEqual(['ESAHWC1', 'ESAHWC4']);
+        }
+        // The decision trail rebuilt from each history (hwc audit) is the journey's own: a worker killed
+        // mid-journey changes neither the order of inputs nor the effects decided.
+        for (const [i, trace] of traces.entries()) {
+          const handle = env.client.workflow.getHandle(workflowIdFor(refs[i]));
+          const report = await replayHistory(await handle.fetchHistory(), {
+            source: refs[i],
+            workflowId: handle.workflowId,
+            dataConverter: { payloadCodecs: [codec] },
+          });
+          expect(report.matched).toBe(true);
+          expectTrailMatches(report.trail, trace, refs[i]);
         }
         // The server keeps ciphertext: read a raw history without the codec and look for the record.
         const raw = await env.client.workflowService.getWorkflowExecutionHistory({

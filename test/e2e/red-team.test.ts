@@ -25,6 +25,10 @@ import { connectClient } from '../../worker/connection';
 import { eventUpdate, journeyQuery, trustUpdate, viewQuery, type EventRequest } from '../../workflows/messages';
 import { deploymentIdentity } from '../helpers/identity';
 import { freePortPair } from '../helpers/ports';
+import { expectTrailMatches } from '../helpers/trail';
+import { replayHistory } from '../../cli/commands/audit';
+import { AesGcmCodec } from '../../worker/codec';
+import { codecKeys } from '../../worker/data-converter';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
 const dir = mkdtempSync(join(tmpdir(), 'hwc-redteam-'));
@@ -134,6 +138,24 @@ const temporal = (...args: string[]) =>
     encoding: 'utf8',
     timeout: 60_000,
   });
+
+describe('the decision trail of every demo journey', () => {
+  // Demo journeys get their first Updates with the start and some race the HWC time (cli/demo.ts).
+  it('equals the journey’s own transitions (hwc audit against the journey query)', async () => {
+    const dataConverter = { payloadCodecs: [new AesGcmCodec(codecKeys(loadConfig(env)), 'pass')] };
+    const refs = demoCaseload().map((c) => c.record.claimantRef);
+    expect(refs.length).toBeGreaterThan(15);
+    for (const ref of refs) {
+      const handle = client.workflow.getHandle(`hwc-${ref}`);
+      await settle(handle);
+      const trace = await handle.query(journeyQuery);
+      const history = await handle.fetchHistory();
+      const report = await replayHistory(history, { source: ref, workflowId: handle.workflowId, dataConverter });
+      expect(report.matched, ref).toBe(true);
+      expectTrailMatches(report.trail, trace, ref);
+    }
+  });
+});
 
 describe("red team: people's events", () => {
   const target = 'hwc-DEMO-001'; // awaiting the booking call: CLAIM_CLOSED would end it NOT_REQUIRED
