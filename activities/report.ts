@@ -11,8 +11,9 @@ export interface ReportActivityDeps {
   store: StubStore;
   /** The client that starts journeys; default: the worker's own (activity context). */
   client?: () => Client;
-  /** The signing keys journeys started from a report will trust (the deployment's identity keys). */
-  trust?: TrustedKey[];
+  /** The signing keys journeys started from a report will trust (the deployment's identity keys); a function
+   *  is asked at each report, so that a long-running worker follows `hwc keys rotate`. */
+  trust?: TrustedKey[] | (() => TrustedKey[]);
 }
 
 export interface PendingReport {
@@ -88,13 +89,14 @@ export function createReportActivities({ store, client, trust }: ReportActivityD
       });
       if (meta.status === 'processed' && meta.summary) return compact(meta.summary as never, true);
       const ctx = Context.current();
-      if (!trust?.length)
+      const keys = typeof trust === 'function' ? trust() : trust;
+      if (!keys?.length)
         throw ApplicationFailure.nonRetryable(
           'this worker has no identity keys: journeys it started would trust no one (set HWC_IDENTITY_KEY_FILE)',
           'BadData',
         );
       const summary = await startReport({
-        trust,
+        trust: keys,
         client: client ? client() : ctx.client,
         taskQueue,
         office: meta.office,

@@ -54,8 +54,9 @@ export interface HwcWorkerOptions {
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   identity?: string;
-  /** Signing keys for journeys this worker starts (the weekly-report schedule): the deployment's public keys. */
-  trust?: TrustedKey[];
+  /** Signing keys for journeys this worker starts (the weekly-report schedule): the deployment's public keys,
+   *  or a function that reads them afresh (`cli/identity.ts` liveTrustedKeys, which follows key rotation). */
+  trust?: TrustedKey[] | (() => TrustedKey[]);
   /** A bundle built beforehand (e.g. by the benchmark, once for several worker processes). */
   workflowBundle?: WorkflowBundleOption;
 }

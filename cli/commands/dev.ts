@@ -172,7 +172,8 @@ export async function dev(opts: DevOptions) {
     store,
     stubLatencyMs: cfg.stubLatencyMs,
     dataConverter: workerDataConverter,
-    trust: identity.trusted,
+    // Read again when the key file changes: journeys started after `hwc keys rotate` trust the new key.
+    trust: liveTrustedKeys(cfg),
     maxCachedWorkflows: cfg.maxCachedWorkflows,
     maxConcurrentActivities: cfg.maxConcurrentActivities,
     maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,

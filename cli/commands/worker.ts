@@ -7,6 +7,8 @@ import { dataConverterFor } from '../../worker/data-converter';
 import { config, staffDirectory, store } from '../context';
 import { CliError } from '../errors';
 import { KeyError } from '../../worker/codec';
+import { existsSync } from 'node:fs';
+import { identityKeyPath, liveTrustedKeys } from '../identity';
 
 export function register(program: Command) {
   program
@@ -37,6 +39,9 @@ export function register(program: Command) {
         maxCachedWorkflows: cfg.maxCachedWorkflows,
         maxConcurrentActivities: cfg.maxConcurrentActivities,
         maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
+        // Journeys this worker starts from the weekly report trust the deployment's keys (read again after
+        // `hwc keys rotate`); without a key file it starts none.
+        trust: existsSync(identityKeyPath(cfg)) ? liveTrustedKeys(cfg) : undefined,
       });
       process.stderr.write(`hwc worker: polling ${cfg.taskQueue} on ${cfg.address}/${cfg.namespace}\n`);
       await worker.run();

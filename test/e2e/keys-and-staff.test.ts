@@ -14,11 +14,12 @@ import { EventRejectedError, sendEvent, signerFor, startJourney } from '../../cl
 import { RUNNING_JOURNEYS } from '../../client/trust';
 import { parseStaffDirectory } from '../../domain/staff';
 import { ephemeralIssuer } from '../../identity/ephemeral';
-import { ensureDevIdentityKeys, readIdentityKeys } from '../../identity/keys';
+import { ensureDevIdentityKeys, readIdentityKeys, rotateIdentityKey } from '../../identity/keys';
+import { liveTrustedKeys } from '../../cli/identity';
 import { verifyPassword } from '../../identity/password';
 import { issueCredential, type IssuerKey } from '../../identity/signer';
 import { devServerExecutable } from '../../worker/binaries';
-import { PROJECT_ROOT } from '../../worker/config';
+import { PROJECT_ROOT, loadConfig } from '../../worker/config';
 import { createHwcWorker } from '../../worker/worker';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { journeyQuery } from '../../workflows/messages';
@@ -163,6 +164,21 @@ describe('hwc keys rotate', () => {
     expect((await closeAs(newIssuer, refs[0])).outcome).toBe('NOT_REQUIRED');
     // … and one certified by the previous key still is, during the grace period.
     expect((await closeAs(oldIssuer, refs[1])).outcome).toBe('NOT_REQUIRED');
+  });
+
+  it('long-running services (workers starting journeys, the codec server) follow the rotation', () => {
+    const other = mkdtempSync(join(tmpdir(), 'hwc-keys-live-'));
+    try {
+      const cfg = loadConfig({ HWC_DATA_DIR: other });
+      const first = ensureDevIdentityKeys(join(other, 'identity-keys.json'));
+      const live = liveTrustedKeys(cfg);
+      expect(live().map((k) => k.kid)).toEqual([first.issuer!.kid]);
+      const rotated = rotateIdentityKey(join(other, 'identity-keys.json'), { graceMs: 0 });
+      // The previous key retired at once (no grace): only the new one is trusted now.
+      expect(live().map((k) => k.kid)).toEqual([rotated.added.kid]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad input with exit 2 and leaves the key file as it was', async () => {
