@@ -14,6 +14,7 @@ import * as event from './commands/event';
 import * as outbox from './commands/outbox';
 import * as audit from './commands/audit';
 import * as codecServer from './commands/codec-server';
+import * as login from './commands/login';
 
 const program = new Command('hwc')
   .description('Health and Work Conversation journeys: XState machine, Temporal workflows')
@@ -21,6 +22,7 @@ const program = new Command('hwc')
   .exitOverride();
 
 for (const command of [
+  login,
   report,
   schedule,
   cases,
