@@ -47,7 +47,7 @@ async function projected(handle: WorkflowHandle, stage?: string) {
 
 describe('the MI projection', () => {
   it('follows the journey step by step, mostly riding on effects, and replays', async () => {
-    const { handle, offset } = await startJourneyAt(env, w.taskQueue, 'C-8101');
+    const { handle, offset } = await startJourneyAt(env, w.taskQueue, 'C-8101', w.store); // JSAPS holds the record the pre-call check reads
     const sleepUntil = async (iso: string) => {
       const ms = Date.parse(iso) - ((await env.currentTimeMs()) + offset);
       if (ms > 0) await env.sleep(ms);
