@@ -177,6 +177,10 @@ describe('one-line errors that say what to do', () => {
       );
       // Nothing was made in the data folder: keys are created by hwc dev only, and no store was opened.
       expect(readdirSync(empty).sort()).toEqual(['codec.json']);
+
+      const badBuild = run(['worker', '--build-id', 'build 1'], { HWC_DATA_DIR: empty });
+      expect(badBuild.status).toBe(2);
+      expect(badBuild.stderr).toMatch(/^hwc: --build-id: letters, digits, [^\n]+\n$/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
