@@ -25,9 +25,20 @@ import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { weeklyReport } from '../../workflows/weekly-report';
 import { deploymentIdentity } from '../helpers/identity';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { freePort } from '../helpers/ports';
 import { uniqueId } from '../helpers/temporal';
 
 const JOURNEYS = 12;
+/** The worker metrics docs/production.md lists to watch. */
+const WATCHED = [
+  'temporal_workflow_task_schedule_to_start_latency',
+  'temporal_activity_schedule_to_start_latency',
+  'temporal_activity_execution_latency',
+  'temporal_worker_task_slots_available',
+  'temporal_sticky_cache_hit',
+  'temporal_workflow_completed',
+  'temporal_num_pollers',
+];
 const STARTED = 2; // temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
 
 let env: TestWorkflowEnvironment;
@@ -43,6 +54,8 @@ interface HostWorker {
   /** The SDK's default worker identity, `<pid>@<hostname>`: what the server records for its tasks. */
   identity: string;
   log: string[];
+  /** Where it serves the SDK's Prometheus metrics (HWC_METRICS_PORT). */
+  metricsPort: number;
 }
 const workers: HostWorker[] = [];
 let workerDied: ((e: Error) => void) | undefined;
@@ -84,7 +97,8 @@ afterAll(async () => {
 });
 
 /** A worker as on another machine: its own data folder; the deployment's database and key files. */
-function startHost(name: string, taskQueue: string): HostWorker {
+async function startHost(name: string, taskQueue: string): Promise<HostWorker> {
+  const metricsPort = await freePort();
   const dataDir = join(dir, name);
   mkdirSync(dataDir);
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'worker'], {
@@ -97,11 +111,12 @@ function startHost(name: string, taskQueue: string): HostWorker {
       HWC_CODEC_KEY_FILE: codecKeyFile,
       HWC_IDENTITY_KEY_FILE: identityKeyFile,
       HWC_STUB_LATENCY_MS: '150',
+      HWC_METRICS_PORT: String(metricsPort),
       VITEST: '',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const w: HostWorker = { name, child, identity: `${child.pid}@${hostname()}`, log: [] };
+  const w: HostWorker = { name, child, identity: `${child.pid}@${hostname()}`, log: [], metricsPort };
   child.stderr?.on('data', (d) => w.log.push(String(d)));
   // A worker that dies on its own (not by our kill) fails the test at once, with its log.
   child.once('exit', (code, signal) => {
@@ -159,7 +174,7 @@ async function activityTasks(workflowId: string) {
 describe('two workers on two hosts, one PostgreSQL store', () => {
   it('every journey ends and no letter, booking or doubt is recorded twice, one worker killed mid-activity', async () => {
     const taskQueue = uniqueId('multihost');
-    const hosts = [startHost('host-a', taskQueue), startHost('host-b', taskQueue)];
+    const hosts = [await startHost('host-a', taskQueue), await startHost('host-b', taskQueue)];
     const store = await StubStore.open(dbUrl, { keys: loadKeys(codecKeyFile) });
     const identity = deploymentIdentity(dir);
     const sign: EventSigner = identity.signerFor('WC-01');
@@ -309,6 +324,16 @@ describe('two workers on two hosts, one PostgreSQL store', () => {
       const redone = (await activityTasks(interrupted)).find((t) => t.activityId === activityId);
       expect(redone, `activity ${activityId} of ${interrupted}`).toMatchObject({ identity: survivor.identity });
       expect(redone!.attempt).toBeGreaterThan(1);
+
+      // The survivor's metrics (HWC_METRICS_PORT), as Prometheus scrapes them: the ones docs/production.md
+      // says to watch, for this task queue.
+      const scraped = await (await fetch(`http://127.0.0.1:${survivor.metricsPort}/metrics`)).text();
+      const series = new Set(
+        [...scraped.matchAll(/^(temporal_\w+?)(?:_bucket|_sum|_count|_total)?\{([^}]*)\}/gm)]
+          .filter((m) => m[2].includes(`task_queue="${taskQueue}"`))
+          .map((m) => m[1]),
+      );
+      for (const metric of WATCHED) expect([...series], metric).toContain(metric);
     }
   }, 360_000);
 });
