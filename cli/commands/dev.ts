@@ -93,6 +93,7 @@ export async function dev(opts: DevOptions) {
   installRuntime(debug ? 'DEBUG' : 'INFO', {
     terminal: opts.verbose ? undefined : 'WARN',
     file: (line) => file.write(`worker | ${line}`),
+    metricsPort: cfg.metricsPort ?? undefined,
   });
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
   log(
