@@ -14,6 +14,7 @@ import * as event from './commands/event';
 import * as outbox from './commands/outbox';
 import * as audit from './commands/audit';
 import * as codecServer from './commands/codec-server';
+import * as web from './commands/web';
 
 const program = new Command('hwc')
   .description('Health and Work Conversation journeys: XState machine, Temporal workflows')
@@ -31,6 +32,7 @@ for (const command of [
   dev,
   worker,
   codecServer,
+  web,
   simulate,
   diagram,
   audit,
