@@ -42,9 +42,10 @@ export function home(c: RequestContext) {
   const p = person(c);
   const first = (
     [
+      // A team leader who also coaches starts at the team's queue; their own work is one link away.
+      ['team_leader', '/team'],
       ['work_coach', '/work'],
       ['sds', '/work'],
-      ['team_leader', '/team'],
       ['decision_maker', '/decisions'],
       ['auditor', '/audit'],
       ['manager', '/caseload'],
