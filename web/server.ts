@@ -43,10 +43,15 @@ export async function startWebServer(o: {
   const server = createServer((req, res) => void app.handler(req, res));
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   return {
     url,
     server,

@@ -79,7 +79,9 @@ export async function dev(opts: DevOptions) {
   if (opts.demo) await demoStaff(cfg, log);
   await assertPortFree(grpcPort, 'Temporal gRPC', 'HWC_DEV_PORT or --port');
   await assertPortFree(uiPort, 'Temporal Web UI', 'HWC_UI_PORT or --ui-port');
-  await assertPortFree(webPort, 'web front door', 'HWC_WEB_PORT or --web-port');
+  // A port chosen on purpose must be free; the default (3000) is often taken, and then the front door waits.
+  if (opts.webPort !== undefined || process.env.HWC_WEB_PORT !== undefined)
+    await assertPortFree(webPort, 'web front door', 'HWC_WEB_PORT or --web-port');
   const codecPort = opts.uiPort ? uiPort + 1 : cfg.codecPort;
   if (cfg.encryption) await assertPortFree(codecPort, 'codec server', 'HWC_CODEC_PORT');
   let executable;
@@ -238,16 +240,22 @@ async function startFrontDoor(
     log(`web front door not started: no staff directory at ${staffFilePath(cfg)} (use --demo, or set HWC_STAFF_FILE)`);
     return null;
   }
-  const web = await startWebServer({
-    cfg: { ...cfg, webPort },
-    client,
-    staff: () => requireStaffDirectory(cfg),
-    issuer: keys.issuer,
-    temporalUi,
-    log: (line) => logFile(`web | ${line}`),
-  });
-  log(`staff front door: ${web.url}`);
-  return web;
+  try {
+    const web = await startWebServer({
+      cfg: { ...cfg, webPort },
+      client,
+      staff: () => requireStaffDirectory(cfg),
+      issuer: keys.issuer,
+      temporalUi,
+      log: (line) => logFile(`web | ${line}`),
+    });
+    log(`staff front door: ${web.url}`);
+    return web;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    log(`web front door not started: port ${webPort} is in use (set HWC_WEB_PORT or --web-port)`);
+    return null;
+  }
 }
 
 function devIdentity(cfg: HwcConfig, log: (line: string) => void): IdentityKeys {

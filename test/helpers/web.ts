@@ -23,11 +23,15 @@ export interface DevWithWeb {
   stop: () => Promise<void>;
 }
 
-export async function startDevWithWeb(env: Record<string, string> = {}): Promise<DevWithWeb> {
+export async function startDevWithWeb(
+  o: { env?: Record<string, string>; webPort?: number; prepare?: (dataDir: string) => Promise<void> } = {},
+): Promise<DevWithWeb> {
   const dir = mkdtempSync(join(tmpdir(), 'hwc-web-'));
+  await o.prepare?.(dir);
   const port = await freePortPair();
   const uiPort = await freePortPair();
-  const webPort = await freePort();
+  const webPort = o.webPort ?? (await freePort());
+  const env = o.env ?? {};
   let devLog = '';
   const dev: ChildProcess = spawn(
     process.execPath,

@@ -245,5 +245,4 @@ describe('calendar arithmetic without the time zone (domain/calendar.ts counts d
             .toISO(),
         );
   });
-
 });
