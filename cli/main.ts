@@ -14,6 +14,7 @@ import * as event from './commands/event';
 import * as outbox from './commands/outbox';
 import * as audit from './commands/audit';
 import * as codecServer from './commands/codec-server';
+import * as login from './commands/login';
 import * as web from './commands/web';
 
 const program = new Command('hwc')
@@ -22,6 +23,7 @@ const program = new Command('hwc')
   .exitOverride();
 
 for (const command of [
+  login,
   report,
   schedule,
   cases,

@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { StubStore } from '../activities/store';
 import { sendEvent, startJourney } from '../client/journeys';
 import { ephemeralIssuer } from '../identity/ephemeral';
+import { ensureDevIdentityKeys } from '../identity/keys';
 import { traceViolations } from '../simulator/trace-checks';
 import { AesGcmCodec, createKeyFile } from '../worker/codec';
 import { resolveTemporalCli } from '../worker/binaries';
@@ -30,6 +31,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'hwc-chaos-'));
 const keyFile = join(dir, 'codec-keys.json');
 const keys = createKeyFile(keyFile);
+const identityKeyFile = ensureDevIdentityKeys(join(dir, 'identity-keys.json')).path;
 const codec = new AesGcmCodec(keys);
 const db = join(dir, 'stubs.sqlite');
 const store = await StubStore.open(db, { keys });
@@ -84,6 +86,8 @@ function startWorker() {
       HWC_TASK_QUEUE: `${TASK_QUEUE}-${process.pid}`,
       HWC_DB: db,
       HWC_CODEC_KEY_FILE: keyFile,
+      // Workers refuse to start without the deployment's identity keys (the journeys they start trust them).
+      HWC_IDENTITY_KEY_FILE: identityKeyFile,
       HWC_LOG_LEVEL: 'warn',
       HWC_STUB_LATENCY_MS: '20',
     },

@@ -14,6 +14,10 @@ const file = z
   .min(1)
   .refine((p) => existsSync(p), 'file not found');
 
+/** Temporal's rules for deployment names and build ids: no `.` in a name (it joins name and build id). */
+export const DeploymentName = z.string().regex(/^[\w-]{1,255}$/, 'letters, digits, - and _ only (no dots)');
+export const BuildId = z.string().regex(/^[\w.+-]{1,255}$/, 'letters, digits, . + - and _ only, e.g. a git commit');
+
 const Env = z.object({
   TEMPORAL_ADDRESS: z
     .string()
@@ -46,6 +50,11 @@ const Env = z.object({
   HWC_STUB_LATENCY_MS: int(0, 60_000).default(0),
   HWC_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   HWC_DEV_PORT: int(1, 65535).default(7233),
+  HWC_METRICS_PORT: int(1, 65535).optional(),
+  // Worker Versioning (docs/deploys.md): a worker with a build id serves that build of the deployment.
+  HWC_BUILD_ID: BuildId.optional(),
+  HWC_DEPLOYMENT_NAME: DeploymentName.default('hwc'),
+  HWC_VERSIONING_BEHAVIOR: z.enum(['pinned', 'auto-upgrade']).default('pinned'),
   HWC_UI_PORT: int(1, 65535).default(8233),
   HWC_WEB_PORT: int(1, 65535).default(3000),
   /** The address people use for the web front door (behind a proxy: its https address). */
@@ -107,6 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     stubLatencyMs: e.HWC_STUB_LATENCY_MS,
     logLevel: e.HWC_LOG_LEVEL,
     devPort: e.HWC_DEV_PORT,
+    /** Where the SDK's Prometheus metrics are served (`/metrics`); none when unset. */
+    metricsPort: e.HWC_METRICS_PORT ?? null,
+    deploymentName: e.HWC_DEPLOYMENT_NAME,
+    versioningBehavior: e.HWC_VERSIONING_BEHAVIOR === 'pinned' ? ('PINNED' as const) : ('AUTO_UPGRADE' as const),
+    /** The build this worker serves (HWC_BUILD_ID); null: unversioned. */
+    buildId: e.HWC_BUILD_ID ?? null,
     uiPort: e.HWC_UI_PORT,
     webPort: e.HWC_WEB_PORT,
     webUrl: e.HWC_WEB_URL,

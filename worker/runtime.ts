@@ -17,6 +17,12 @@ export interface RuntimeLogOptions {
   terminal?: LogLevel;
   /** Every line at `level` or above also goes here (e.g. `hwc dev`'s log file). */
   file?: LogSink;
+  /**
+   * The SDK's metrics for Prometheus at `http://<host>:<port>/metrics` (HWC_METRICS_PORT; docs/production.md
+   * lists the ones to watch). Labels carry namespaces, task queues and workflow and activity types: no
+   * personal data.
+   */
+  metricsPort?: number;
 }
 
 const stderrSink: LogSink = (line) => process.stderr.write(line + '\n');
@@ -52,9 +58,15 @@ export function installRuntime(level: LogLevel = 'WARN', o: RuntimeLogOptions = 
   };
   Runtime.install({
     logger: logger(level, sink),
-    telemetryOptions: { logging: { filter: coreFilter(level, !!o.file), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: coreFilter(level, !!o.file), forward: {} },
+      ...(o.metricsPort ? { metrics: prometheusOn(o.metricsPort) } : {}),
+    },
   });
 }
+
+/** Bound on every interface: the scraper is usually on another machine. */
+const prometheusOn = (port: number) => ({ prometheus: { bindAddress: `0.0.0.0:${port}` } });
 
 /**
  * For the test suite (a vitest setup file): the SDK's logs through `console`, so vitest attributes them to

@@ -1,6 +1,6 @@
 // The worker: journey workflows plus the stub activities, sized for a 2-core machine.
 import { fileURLToPath } from 'node:url';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, VersioningBehavior } from '@temporalio/common';
 import {
   Worker,
   bundleWorkflowCode,
@@ -58,6 +58,20 @@ export interface HwcWorkerOptions {
   trust?: TrustedKey[];
   /** A bundle built beforehand (e.g. by the benchmark, once for several worker processes). */
   workflowBundle?: WorkflowBundleOption;
+  /**
+   * Worker Versioning (docs/deploys.md): this worker serves one build of a worker deployment. Journeys
+   * started while that build is the deployment's current version stay on it (PINNED) unless moved;
+   * unset: an unversioned worker, as before.
+   */
+  deployment?: WorkerDeployment;
+}
+
+export interface WorkerDeployment {
+  /** The worker deployment (one per task queue set; default `hwc`). */
+  name: string;
+  /** This build (a git commit, a release tag). */
+  buildId: string;
+  behavior: VersioningBehavior;
 }
 
 export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
@@ -76,6 +90,15 @@ export async function createHwcWorker(o: HwcWorkerOptions): Promise<Worker> {
     },
     ...(o.identity ? { identity: o.identity } : {}),
     ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),
+    ...(o.deployment
+      ? {
+          workerDeploymentOptions: {
+            useWorkerVersioning: true,
+            version: { deploymentName: o.deployment.name, buildId: o.deployment.buildId },
+            defaultVersioningBehavior: o.deployment.behavior,
+          },
+        }
+      : {}),
     // Journeys wait for weeks and wake briefly: a large cache keeps hot ones without replaying, and
     // two cores do not gain from more than a handful of concurrent workflow tasks.
     maxCachedWorkflows: o.maxCachedWorkflows ?? 2000,

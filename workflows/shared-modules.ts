@@ -23,7 +23,9 @@ import './messages';
 import './search-attributes';
 import { shallowFreezeExports } from './freeze-exports';
 
-shallowFreezeExports(/^\.\/(node_modules\/zod\/|domain\/(schemas|policy|booleans)\.ts$)/, [
+// zod's id is `./node_modules/zod/…` in a checkout, and `../<elsewhere>/node_modules/zod/…` when node_modules
+// is a symlink (a git worktree sharing another checkout's): webpack names modules by their real path.
+shallowFreezeExports(/\/node_modules\/zod\/|^\.\/domain\/(schemas|policy|booleans)\.ts$/, [
   './domain/schemas.ts',
   './domain/policy.ts',
 ]);

@@ -74,9 +74,6 @@ export async function dev(opts: DevOptions) {
     if (e instanceof DataDirLockedError) throw new CliError(e.message, 2);
     throw e;
   }
-  // hwc dev is the one command that creates keys: an identity key for one machine and, with --demo, demo staff.
-  const identity = devIdentity(cfg, log);
-  if (opts.demo) await demoStaff(cfg, log);
   await assertPortFree(grpcPort, 'Temporal gRPC', 'HWC_DEV_PORT or --port');
   await assertPortFree(uiPort, 'Temporal Web UI', 'HWC_UI_PORT or --ui-port');
   // A port chosen on purpose must be free; the default (3000) is often taken, and then the front door waits.
@@ -84,6 +81,10 @@ export async function dev(opts: DevOptions) {
     await assertPortFree(webPort, 'web front door', 'HWC_WEB_PORT or --web-port');
   const codecPort = opts.uiPort ? uiPort + 1 : cfg.codecPort;
   if (cfg.encryption) await assertPortFree(codecPort, 'codec server', 'HWC_CODEC_PORT');
+  // hwc dev is the one command that creates keys: an identity key for one machine and, with --demo, demo staff.
+  // After the port checks: a start that cannot happen creates nothing.
+  const identity = devIdentity(cfg, log);
+  if (opts.demo) await demoStaff(cfg, log);
   let executable;
   try {
     executable = devServerExecutable();
@@ -98,6 +99,7 @@ export async function dev(opts: DevOptions) {
   installRuntime(debug ? 'DEBUG' : 'INFO', {
     terminal: opts.verbose ? undefined : 'WARN',
     file: (line) => file.write(`worker | ${line}`),
+    metricsPort: cfg.metricsPort ?? undefined,
   });
   log(`starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''}) …`);
   log(

@@ -54,7 +54,6 @@ export async function event(
     );
   const role = opts.role === undefined ? undefined : Role.safeParse(opts.role);
   if (role && !role.success) throw badInput(`--role: one of ${ROLES.join(', ')}`);
-  const { signer, session } = signedInSigner(role?.data);
   let fromJson: Record<string, unknown> = {};
   if (opts.json !== undefined) {
     try {
@@ -66,6 +65,8 @@ export async function event(
       throw badInput('--json: must be a JSON object of fields');
   }
   const request: EventRequest = { ...fromJson, ...parseFieldArgs(type, fieldArgs), type };
+  // The arguments are checked first, so a mistake is named even before signing in.
+  const { signer, session } = signedInSigner(role?.data);
   if (opts.print) {
     // For the Web UI's "Send an Update" dialog: the signed event, dated now, valid for five minutes.
     const signed = await signer(workflowIdFor(claimantRef), { ...request, at: request.at ?? new Date().toISOString() });

@@ -10,6 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
 import { sendEvent, startJourney } from '../../client/journeys';
 import { ephemeralIssuer } from '../../identity/ephemeral';
+import { ensureDevIdentityKeys } from '../../identity/keys';
 import { devServerExecutable } from '../../worker/binaries';
 import { PROJECT_ROOT } from '../../worker/config';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -55,6 +56,8 @@ function startWorkerProcess(taskQueue: string, db: string): ChildProcess {
       HWC_DB: db,
       HWC_STUB_LATENCY_MS: '150',
       HWC_CODEC_KEY_FILE: keyFile,
+      // Workers refuse to start without the deployment's identity keys (the journeys they start trust them).
+      HWC_IDENTITY_KEY_FILE: ensureDevIdentityKeys(join(dir, 'identity-keys.json')).path,
       VITEST: '',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -98,9 +101,12 @@ describe('worker killed mid-activity', () => {
     const sign = (wf: string, e: Record<string, unknown> & { type: string }) => identity.sign(wf, e);
     let worker = startWorkerProcess(taskQueue, db);
     const refs = Array.from({ length: JOURNEYS }, (_, i) => `E2E-${process.pid}-${i}`);
-    const slot = new Date(Date.now() + 20_000).toISOString();
+    let slot = '';
     await Promise.race([died, run()]);
     async function run() {
+      // The slot counts from a worker that is polling (its workflow bundle takes a while on a busy machine).
+      await until('the worker to poll', () => workerLog.join('').includes('hwc worker: polling'), 120_000);
+      slot = new Date(Date.now() + 20_000).toISOString();
       for (const ref of refs)
         await startJourney({
           client: env.client,

@@ -3,12 +3,13 @@
 // `hwc dev` on the same data folder exits 2 naming the first, on the same port says what to do in one line,
 // and on another folder with other ports runs; Ctrl-C stops each cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../../worker/config';
+import { createKeyFile } from '../../worker/codec';
 import { freePort } from '../helpers/ports';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
@@ -153,6 +154,36 @@ describe('one-line errors that say what to do', () => {
 
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toMatch(/^hwc: cannot reach Temporal at 127\.0\.0\.1:1 .* Start one with `npx hwc dev`/);
+  });
+
+  it('a worker without codec keys, or without identity keys', () => {
+    // A fresh folder: no key files at all, so nothing is taken from an earlier hwc dev of this file.
+    const empty = mkdtempSync(join(tmpdir(), 'hwc-worker-keys-'));
+    try {
+      const noCodec = run(['worker'], { HWC_DATA_DIR: empty, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      expect(noCodec.status).toBe(2);
+      expect(noCodec.stderr).toMatch(/^hwc: codec keys: no key file at [^\n]+: set HWC_CODEC_KEY_FILE [^\n]+\n$/);
+
+      const codecKeys = join(empty, 'codec.json');
+      createKeyFile(codecKeys);
+      const noIdentity = run(['worker'], {
+        HWC_DATA_DIR: empty,
+        HWC_CODEC_KEY_FILE: codecKeys,
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+      });
+      expect(noIdentity.status).toBe(2);
+      expect(noIdentity.stderr).toMatch(
+        /^hwc: identity keys: no key file at [^\n]+; set HWC_IDENTITY_KEY_FILE [^\n]+\n$/,
+      );
+      // Nothing was made in the data folder: keys are created by hwc dev only, and no store was opened.
+      expect(readdirSync(empty).sort()).toEqual(['codec.json']);
+
+      const badBuild = run(['worker', '--build-id', 'build 1'], { HWC_DATA_DIR: empty });
+      expect(badBuild.status).toBe(2);
+      expect(badBuild.stderr).toMatch(/^hwc: --build-id: letters, digits, [^\n]+\n$/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('every command has --help', () => {

@@ -185,7 +185,7 @@ describe('hwc report', () => {
       new RegExp(`record changed since the journey started[^\n]*\n  ${a}: claim\\.inPayment, lms\\.mobile\n`),
     );
     expect(changed.stdout).not.toContain('07700900999');
-    expect(store.getClaimant(a)).toMatchObject({ claim: { inPayment: false }, lms: { mobile: '07700900999' } });
+    expect(await store.getClaimant(a)).toMatchObject({ claim: { inPayment: false }, lms: { mobile: '07700900999' } });
 
     // A clean JSON report ({office, rows}) exits 0; progress goes to stderr as lines when it is not a TTY.
     const json = join(dir, 'report.json');

