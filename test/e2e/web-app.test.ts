@@ -277,6 +277,14 @@ describe('web front door: every role’s start page', () => {
         await page.getByRole('button', { name: 'Record: Change work coach' }).waitFor();
         await expectAccessible(page);
         await shot(page, 'case-team-leader');
+        // Reassigning a case: a signed event like any other, in the timeline with the team leader's id.
+        await page.goto(`${dev.web}/cases/DEMO-003`);
+        await page.getByText('Other changes to this case').click();
+        const form = page.locator('#form-WORK_COACH_CHANGED');
+        await form.getByLabel('New work coach').fill('WC-02');
+        await form.getByRole('button', { name: 'Record: Change work coach' }).click();
+        await page.getByText('Change work coach recorded.').waitFor();
+        expect(await summaryValue(page, 'Work coach').innerText()).toBe('WC-02');
       }
       if (staffId === 'AUD-01') {
         await page.getByLabel('Claimant reference').fill('DEMO-016');

@@ -3,6 +3,7 @@
 // signs in at the provider, and comes back signed in as the staff member whose `oidc.subject` matches —
 // with the roles and offices of the staff directory. A subject the directory does not know, and a callback
 // that does not carry the state of this session's sign-in, are refused.
+import { spawn } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STAFF } from '../../cli/demo-staff';
 import type { StaffDirectory } from '../../domain/staff';
 import { hashPassword } from '../../identity/password';
+import { PROJECT_ROOT } from '../../worker/config';
 import { freePort } from '../helpers/ports';
 import {
   DEMO_PASSWORD,
@@ -117,6 +119,30 @@ describe('web front door: single sign-on (OpenID Connect)', () => {
     expect((await page.context().cookies()).find((c) => c.name === 'hwc_cert')).toBeUndefined();
     await expectAccessible(page);
     await shot(page, 'sso-unknown-subject');
+  });
+
+  it('hwc web serves the same front door on its own, against the running Temporal', async () => {
+    const port = await freePort();
+    const web = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'web', '--port', String(port)], {
+      env: { ...process.env, HWC_DATA_DIR: dev.dir, TEMPORAL_ADDRESS: dev.temporal, VITEST: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    web.stderr!.on('data', (d) => (err += d));
+    try {
+      await expect.poll(() => err, { timeout: 60_000 }).toContain(`hwc web: http://localhost:${port}`);
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`http://localhost:${port}/sign-in`);
+      await page.getByLabel('Staff id').fill('MGR-01');
+      await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Caseload', exact: true }).waitFor();
+      expect(await page.getByTestId('caseload-total').innerText()).toMatch(/^\d+ journeys/);
+    } finally {
+      const exited = new Promise((r) => web.once('exit', r));
+      web.kill('SIGINT');
+      await exited;
+    }
   });
 
   it('refuses a callback that does not belong to this session’s sign-in (state)', async () => {
