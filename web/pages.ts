@@ -450,6 +450,23 @@ export async function teamPage(c: RequestContext) {
   for (const r of rows) perCoach.set(r.workCoach ?? '—', (perCoach.get(r.workCoach ?? '—') ?? 0) + 1);
   const table = (list: CaseRow[]) =>
     list.map((r) => tableRow({ ...r, overdue: !!r.nextDeadline && r.nextDeadline < now }, true));
+  // Escalations are in each journey's trace: read only for the cases that can have escalated (waits past their
+  // deadline, advice and reassignments), at most 100, so the page stays one list query plus a bounded few.
+  const candidates = [...new Map([...overdue, ...advice, ...reassign].map((r) => [r.claimantRef, r])).values()];
+  const escalated: { ref: string; count: number; last: { reason: string; at: string } }[] = [];
+  for (const r of candidates.slice(0, 100)) {
+    const found = await loadCase(c, r.claimantRef).catch(() => null);
+    const list = found?.trace.escalations ?? [];
+    if (list.length) escalated.push({ ref: r.claimantRef, count: list.length, last: list[list.length - 1] });
+  }
+  const escalations = escalated
+    .sort((a, b) => b.last.at.localeCompare(a.last.at))
+    .map((e) => [
+      { html: `<a class="govuk-link" href="/cases/${e.ref}">${e.ref}</a>` },
+      { text: e.last.reason },
+      { text: londonTime(e.last.at) },
+      { text: String(e.count), format: 'numeric' },
+    ]);
   c.render('team.njk', {
     title: 'Team queue',
     sections: [
@@ -457,6 +474,7 @@ export async function teamPage(c: RequestContext) {
       { key: 'advice', title: 'Awaiting your advice', rows: table(advice) },
       { key: 'reassign', title: 'Awaiting reassignment', rows: table(reassign) },
     ],
+    escalations,
     coaches: [...perCoach].sort().map(([coach, n]) => [{ text: coach }, { text: String(n), format: 'numeric' }]),
     running: rows.length,
   });
