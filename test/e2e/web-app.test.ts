@@ -303,7 +303,22 @@ describe('web front door: every role’s start page', () => {
         await expectAccessible(page);
         await shot(page, 'audit-trail');
       }
-      if (staffId === 'MGR-01')
+      if (staffId === 'MGR-01') {
         expect(await page.getByTestId('caseload-total').innerText()).toMatch(/^\d+ journeys, \d+ running\.$/);
+        // A manager reads a case of their office but records nothing: no forms, and a crafted POST is refused.
+        await page.goto(`${dev.web}/cases/DEMO-004`);
+        await page.getByRole('heading', { name: 'DEMO-004' }).waitFor();
+        expect(await page.locator('form.hwc-event-form').count()).toBe(0);
+        await expectAccessible(page);
+        await shot(page, 'case-manager');
+        const csrf = await page.locator('input[name=csrf]').first().inputValue();
+        const before = await historyLength('DEMO-004');
+        const crafted = await page.request.post(`${dev.web}/cases/DEMO-004/events`, {
+          form: { csrf, type: 'CLAIM_CLOSED' },
+          maxRedirects: 0,
+        });
+        expect(crafted.status()).toBe(403);
+        expect(await historyLength('DEMO-004')).toBe(before);
+      }
     });
 });
