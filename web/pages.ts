@@ -24,6 +24,7 @@ import {
   type FieldSpec,
 } from './event-form';
 import { machineSvg } from './machine-svg';
+import { staffForSubject } from './oidc';
 import { redirect } from './http';
 import { timeline } from './timeline';
 import { londonTime } from './views';
@@ -140,7 +141,6 @@ export async function oidcCallback(c: RequestContext) {
     c.deps.log?.(`single sign-on refused: ${(e as Error).message.split('\n')[0]}`);
     return signInPage(c, [{ field: 'staffId', message: 'Single sign-on did not succeed: try again' }], '', 400);
   }
-  const { staffForSubject } = await import('./oidc');
   const member = staffForSubject(c.deps.staff(), who.sub, who.iss);
   if (!member)
     return signInPage(
