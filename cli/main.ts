@@ -17,6 +17,7 @@ import * as codecServer from './commands/codec-server';
 import * as login from './commands/login';
 import * as staff from './commands/staff';
 import * as keys from './commands/keys';
+import * as web from './commands/web';
 
 const program = new Command('hwc')
   .description('Health and Work Conversation journeys: XState machine, Temporal workflows')
@@ -35,6 +36,7 @@ for (const command of [
   dev,
   worker,
   codecServer,
+  web,
   simulate,
   diagram,
   audit,

@@ -56,6 +56,12 @@ const Env = z.object({
   HWC_DEPLOYMENT_NAME: DeploymentName.default('hwc'),
   HWC_VERSIONING_BEHAVIOR: z.enum(['pinned', 'auto-upgrade']).default('pinned'),
   HWC_UI_PORT: int(1, 65535).default(8233),
+  HWC_WEB_PORT: int(1, 65535).default(3000),
+  /** The address people use for the web front door (behind a proxy: its https address). */
+  HWC_WEB_URL: z.string().url('must be a URL, e.g. https://hwc.example.gov.uk').optional(),
+  HWC_OIDC_ISSUER: z.string().url('must be the OpenID Connect issuer URL').optional(),
+  HWC_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  HWC_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
 });
 
 export type HwcConfig = ReturnType<typeof loadConfig>;
@@ -72,6 +78,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (!!e.TEMPORAL_TLS_CERT !== !!e.TEMPORAL_TLS_KEY)
     throw new ConfigError(
       'environment variables TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)',
+    );
+  if (!!e.HWC_OIDC_ISSUER !== !!e.HWC_OIDC_CLIENT_ID)
+    throw new ConfigError(
+      'environment variables HWC_OIDC_ISSUER and HWC_OIDC_CLIENT_ID must be set together (single sign-on)',
     );
   if (e.TEMPORAL_API_KEY && e.TEMPORAL_TLS === false)
     throw new ConfigError(
@@ -113,5 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** The build this worker serves (HWC_BUILD_ID); null: unversioned. */
     buildId: e.HWC_BUILD_ID ?? null,
     uiPort: e.HWC_UI_PORT,
+    webPort: e.HWC_WEB_PORT,
+    webUrl: e.HWC_WEB_URL,
+    oidc: e.HWC_OIDC_ISSUER
+      ? { issuer: e.HWC_OIDC_ISSUER, clientId: e.HWC_OIDC_CLIENT_ID!, clientSecret: e.HWC_OIDC_CLIENT_SECRET }
+      : null,
   };
 }

@@ -29,6 +29,7 @@ import { issueCredential } from '../../identity/signer';
 import type { HwcConfig } from '../../worker/config';
 import { CliError, reasonOnly } from '../errors';
 import { assertPortFree } from '../ports';
+import { startWebServer, type WebServer } from '../../web/server';
 
 /** The log file of `hwc dev`, in the data folder; the previous one is kept as `dev.log.1` past this size. */
 export const DEV_LOG = 'dev.log';
@@ -38,6 +39,7 @@ export interface DevOptions {
   demo?: boolean;
   port?: string;
   uiPort?: string;
+  webPort?: string;
   verbose?: boolean;
 }
 
@@ -61,6 +63,7 @@ export async function dev(opts: DevOptions) {
   staffDirectory(cfg); // a malformed staff file stops the start, not the first event
   const grpcPort = port(opts.port, cfg.devPort, '--port');
   const uiPort = port(opts.uiPort, cfg.uiPort, '--ui-port');
+  const webPort = port(opts.webPort, cfg.webPort, '--web-port');
   const log = (line: string) => process.stderr.write(`hwc dev: ${line}\n`);
   mkdirSync(cfg.dataDir, { recursive: true });
   // The folder first: a second server on the same SQLite file is the harm; its ports are a symptom.
@@ -73,6 +76,9 @@ export async function dev(opts: DevOptions) {
   }
   await assertPortFree(grpcPort, 'Temporal gRPC', 'HWC_DEV_PORT or --port');
   await assertPortFree(uiPort, 'Temporal Web UI', 'HWC_UI_PORT or --ui-port');
+  // A port chosen on purpose must be free; the default (3000) is often taken, and then the front door waits.
+  if (opts.webPort !== undefined || process.env.HWC_WEB_PORT !== undefined)
+    await assertPortFree(webPort, 'web front door', 'HWC_WEB_PORT or --web-port');
   const codecPort = opts.uiPort ? uiPort + 1 : cfg.codecPort;
   if (cfg.encryption) await assertPortFree(codecPort, 'codec server', 'HWC_CODEC_PORT');
   // hwc dev is the one command that creates keys: an identity key for one machine and, with --demo, demo staff.
@@ -181,6 +187,7 @@ export async function dev(opts: DevOptions) {
     maxConcurrentWorkflowTasks: cfg.maxConcurrentWorkflowTasks,
   });
   const running = worker.run();
+  const web = await startFrontDoor(cfg, client, identity, webPort, `http://localhost:${uiPort}`, log, file.write);
   log(`Temporal at ${address} (namespace ${cfg.namespace}), data in ${cfg.dataDir}`);
   log(`Web UI: http://localhost:${uiPort}/namespaces/${cfg.namespace}/workflows`);
   if (codecServer)
@@ -201,6 +208,7 @@ export async function dev(opts: DevOptions) {
   // The SDK runtime turns SIGINT/SIGTERM into a graceful worker shutdown; then the server goes.
   await running;
   log('worker stopped; stopping the dev server …');
+  await web?.close().catch(() => undefined);
   await connection.close().catch(() => undefined);
   await nativeConnection.close().catch(() => undefined);
   await stopServer();
@@ -220,6 +228,7 @@ export function register(program: Command) {
     .option('--demo', 'seed a demo caseload of about 20 journeys')
     .option('--port <port>', 'Temporal gRPC port (default HWC_DEV_PORT or 7233)')
     .option('--ui-port <port>', 'Web UI port (default HWC_UI_PORT or 8233)')
+    .option('--web-port <port>', 'staff web front door port (default HWC_WEB_PORT or 3000)')
     .option('--verbose', "show the server's and the SDK's log lines here too (they always go to <data>/dev.log)")
     .addHelpText(
       'after',
@@ -229,6 +238,38 @@ codec keys and dev.log; one hwc dev at a time may use it (a second one exits 2 n
 run two, give each its own folder and ports: HWC_DATA_DIR=./data-2 npx hwc dev --port 7243 --ui-port 8243`,
     )
     .action(dev);
+}
+
+/** The staff front door (web/), when there is a staff directory to sign people in with. */
+async function startFrontDoor(
+  cfg: HwcConfig,
+  client: Client,
+  keys: IdentityKeys,
+  webPort: number,
+  temporalUi: string,
+  log: (line: string) => void,
+  logFile: (line: string) => void,
+): Promise<WebServer | null> {
+  if (!keys.issuer || !existsSync(staffFilePath(cfg))) {
+    log(`web front door not started: no staff directory at ${staffFilePath(cfg)} (use --demo, or set HWC_STAFF_FILE)`);
+    return null;
+  }
+  try {
+    const web = await startWebServer({
+      cfg: { ...cfg, webPort },
+      client,
+      staff: () => requireStaffDirectory(cfg),
+      issuer: keys.issuer,
+      temporalUi,
+      log: (line) => logFile(`web | ${line}`),
+    });
+    log(`staff front door: ${web.url}`);
+    return web;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    log(`web front door not started: port ${webPort} is in use (set HWC_WEB_PORT or --web-port)`);
+    return null;
+  }
 }
 
 function devIdentity(cfg: HwcConfig, log: (line: string) => void): IdentityKeys {
