@@ -2,6 +2,7 @@
 // (bench/phases/types.ts), added here. Replay runs before the Update phases, so that the histories it
 // compares are those of the start-throughput journeys alone (same shape for every variant).
 import { deadlineBurst } from './deadline-burst';
+import { mi } from './mi';
 import { replay } from './replay';
 import { simulator } from './simulator';
 import { startThroughput } from './start-throughput';
@@ -10,6 +11,7 @@ import { updateLatency } from './update-latency';
 
 export const PHASES: Phase<never>[] = [
   simulator,
+  mi,
   startThroughput,
   replay,
   updateLatency,
