@@ -78,7 +78,7 @@ export const COACH = { staffId: 'WC-BENCH', role: 'work_coach' } as const;
 export const EFFECTS_TO_PRE_CALL = 4;
 
 const claimStart = new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10);
-export function recordFor(ref: string) {
+export function recordFor(ref: string, workCoach = 'WC-07') {
   return {
     claimantRef: ref,
     office: OFFICE,
@@ -90,7 +90,7 @@ export function recordFor(ref: string) {
       staffProtectionList: false,
       reasonableAdjustments: [],
       mobile: '07700900123',
-      workCoach: 'WC-07',
+      workCoach,
     },
   };
 }
@@ -325,10 +325,17 @@ export class Harness {
   /**
    * The weekly report of `refs` for one variant: every row started as `hwc report` starts it (hwc: the
    * report client itself), and each journey sent its BOOKING_CALL (then `after` events) as soon as its
-   * start returned, with the same concurrency.
+   * start returned, with the same concurrency. `record` makes each row's claimant record (the web phase
+   * gives its journeys different work coaches).
    */
-  async runReport(v: Variant, refs: string[], slot: string, after: EventRequest[] = []): Promise<RunResult> {
-    const rows: ReportRow[] = refs.map((ref, i) => ({ row: i + 1, record: recordFor(ref) }));
+  async runReport(
+    v: Variant,
+    refs: string[],
+    slot: string,
+    after: EventRequest[] = [],
+    record: (ref: string) => ReturnType<typeof recordFor> = recordFor,
+  ): Promise<RunResult> {
+    const rows: ReportRow[] = refs.map((ref, i) => ({ row: i + 1, record: record(ref) }));
     const started = new Queue<string>();
     const result: RunResult = { started: 0, events: 0, busy: 0, errors: [] };
     const fail = (e: unknown) => result.errors.length < 20 && result.errors.push((e as Error).message.split('\n')[0]);

@@ -8,6 +8,7 @@ import { simulator } from './simulator';
 import { startThroughput } from './start-throughput';
 import type { Phase } from './types';
 import { updateLatency } from './update-latency';
+import { web } from './web';
 
 export const PHASES: Phase<never>[] = [
   simulator,
@@ -16,4 +17,5 @@ export const PHASES: Phase<never>[] = [
   replay,
   updateLatency,
   deadlineBurst,
+  web,
 ] as Phase<never>[];
