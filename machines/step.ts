@@ -1,7 +1,7 @@
 // The one step function both engines drive: (journey state, input) → new journey state, whose context holds
 // the effects to perform. The simulator feeds it scripted events and a simulated clock; the Temporal
 // workflow feeds it Updates and timers. Same inputs at the same logical times → the same trace.
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { createActor, type AnyActorScope, type AnyStateMachine, type SnapshotFrom } from 'xstate';
 import { localDate } from '../domain/calendar';
 import { eventDateProblem } from '../domain/plausibility';
 import {
@@ -24,6 +24,35 @@ import {
 import { journeyMachine, type MachineEvent, type PersonEvent, type TimerInput } from './journey';
 
 export type JourneySnapshot = SnapshotFrom<typeof journeyMachine>;
+
+/**
+ * The actor scope every step runs in. XState's `transition()` and `initialTransition()` build a throw-away
+ * actor on each call, and with it a whole initial snapshot of the machine (about a quarter of a step's CPU
+ * in the caseload simulator's profile). The journey machine spawns no actors and has no actions but
+ * `assign` (which XState applies inside the transition itself), so one inert scope, made once when this
+ * module loads (for the worker: when the shared modules load, before any journey) and whose action executor
+ * discards, gives the same snapshots. `actionExecutor` is reset on each call, because XState swaps it
+ * during a macrostep and a throw would leave its wrapper behind.
+ */
+const discard = () => {};
+const inertScope: AnyActorScope = (() => {
+  const self = createActor(journeyMachine as AnyStateMachine); // no input: as XState's own inert scope
+  return {
+    self,
+    id: '',
+    sessionId: '',
+    logger: discard,
+    defer: discard,
+    emit: discard,
+    stopChild: discard,
+    system: self.system,
+    actionExecutor: discard,
+  } as unknown as AnyActorScope;
+})();
+const scope = () => {
+  inertScope.actionExecutor = discard;
+  return inertScope;
+};
 
 export interface TransitionRecord {
   at: string;
@@ -66,7 +95,7 @@ export function stageOf(snapshot: JourneySnapshot): string {
 export const isEnded = (s: JourneyState) => s.snapshot.status === 'done';
 
 export function startJourney(input: JourneyInput, log?: AppliedInput[]): JourneyState {
-  const [snapshot] = initialTransition(journeyMachine, input);
+  const snapshot = journeyMachine.getInitialSnapshot(scope(), input);
   const started: JourneyState = {
     snapshot,
     transitions: [{ at: input.start, event: 'START', from: 'new', to: stageOf(snapshot), by: null }],
@@ -170,7 +199,7 @@ function apply(s: JourneyState, input: MachineEvent, log?: AppliedInput[]): Jour
     value: s.snapshot.value,
     context: { ...s.snapshot.context, now: input.at },
   });
-  const [snapshot] = transition(journeyMachine, clocked, input);
+  const snapshot = journeyMachine.transition(clocked, input, scope());
   const to = stageOf(snapshot);
   const person = isPersonEvent(input.type);
   if (log) {
