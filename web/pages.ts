@@ -502,7 +502,7 @@ export async function auditPage(c: RequestContext, [ref, md]: string[]) {
   if (found === undefined)
     return c.render('error.njk', { title: 'No such case', message: `There is no journey for ${ref}.` }, 404);
   if (found === null) return c.render('error.njk', forbiddenCase, 403);
-  const trail = await auditTrail(c.deps.client, ref);
+  const trail = await auditTrail(c.deps.client, ref, c.deps.replayDataConverter);
   if (md) {
     c.res.writeHead(200, {
       'Content-Type': 'text/markdown; charset=utf-8',
