@@ -35,6 +35,20 @@ export default tseslint.config(
     },
   },
   {
+    // The web front door is a shell beside the CLI, over client/ and the core (DESIGN.md): nothing from cli/.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../cli', '../cli/*', '../cli/**'], message: 'web/ imports client/ and the core, not cli/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [

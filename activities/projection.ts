@@ -116,6 +116,13 @@ export class ProjectionStore {
     return { journeys: Number(r?.n ?? 0), updatedAt: r?.last ?? null };
   }
 
+  /** The offices the projection has journeys of (the office choice of a manager who acts for all). */
+  async offices(): Promise<string[]> {
+    await this.migrate();
+    const rows = await this.db.query<{ office: string }>(`SELECT DISTINCT office FROM mi_journeys ORDER BY office`);
+    return rows.map((r) => r.office);
+  }
+
   /** One journey's row (tests, `hwc show` some day). */
   async row(workflowId: string): Promise<{ version: number; trace: Trace; nextDeadline: string | null } | null> {
     await this.migrate();

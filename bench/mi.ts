@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProjectionStore } from '../activities/projection';
-import { miFigures } from '../cli/commands/mi';
+import { miFigures } from '../client/mi';
 import { openDb } from '../db';
 import { CURRENT_POLICY } from '../domain/policy';
 import { ClaimantRecord, type Trace } from '../domain/schemas';

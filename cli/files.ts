@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { describeZodError } from '../domain/schemas';
+import { withoutQuotedInput } from '../client/json-errors';
 import { badInput } from './errors';
+
+export { withoutQuotedInput };
 
 export function readJsonFile(path: string): unknown {
   let text: string;
@@ -39,17 +42,6 @@ export function jsonProblem(e: unknown, text: string, what = 'the file'): string
   if (/end of JSON input/.test(message) || (position && Number(position[1]) >= text.trimEnd().length))
     reason += `: ${what} ends early (truncated?)`;
   return reason;
-}
-
-/** A JSON.parse message without the input it quotes (`, "Janet Okon"... is not valid JSON`), printable. */
-export function withoutQuotedInput(message: string): string {
-  return (
-    message
-      .replace(/,? ?(\.\.\.)?"[\s\S]*$/, '')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-      .trim()
-  );
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {

@@ -30,6 +30,9 @@ export interface StartOptions {
   trust: TrustedKey[];
   /** The rules the journey keeps for life (recorded in its input); default: the current policy. */
   policy?: Policy;
+  /** Business time of the start (ISO-8601), e.g. a report read late; default: when the journey starts. The
+   *  deadlines already past fall due at once. */
+  start?: string;
 }
 
 export type StartResult = { status: 'started' | 'already-exists'; workflowId: string; claimantRef: string };
@@ -52,8 +55,9 @@ export async function startJourney(o: StartOptions): Promise<StartResult> {
         {
           office: o.office,
           record,
-          holidays: holidaysForJourney(new Date().toISOString()),
+          holidays: holidaysForJourney(o.start ?? new Date().toISOString()),
           policy: o.policy ?? CURRENT_POLICY,
+          ...(o.start ? { start: o.start } : {}),
           searchAttributes: o.searchAttributes,
           trust: o.trust,
         },

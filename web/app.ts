@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Db } from '../db';
 import { canonicalJson } from '../identity/canonical';
 import { prepareSignIn } from '../identity/sign-in';
@@ -33,6 +34,8 @@ export interface WebDeps {
   oidc?: OidcSignIn | null;
   /** Session idle limit (default 30 minutes). */
   idleMs?: number;
+  /** Decrypts histories for the auditor's replay (the deployment's keys); none when payloads are plain. */
+  replayDataConverter?: () => DataConverter | undefined;
   /** Where the Temporal Web UI is, for a link on each case page. */
   temporalUi?: string;
   namespace?: string;

@@ -1,17 +1,17 @@
-// The auditor's decision trail: what `hwc audit` prints (cli/commands/audit.ts replays the journey's history
+// The auditor's decision trail: what `hwc audit` prints (client/audit.ts replays the journey's history
 // against the current workflow code and re-verifies each recorded proof), shown as a page and a download.
 import type { Client } from '@temporalio/client';
-import { audit, formatMarkdown, proofSummary } from '../cli/commands/audit';
+import type { DataConverter } from '@temporalio/common';
+import { auditJourney, divergenceMessage, formatMarkdown, proofSummary } from '../client/audit';
 
-export async function auditTrail(client: Client, claimantRef: string) {
-  const outcome = await audit(claimantRef, {}, async () => client);
-  const r = outcome.report;
+export async function auditTrail(client: Client, claimantRef: string, dataConverter?: () => DataConverter | undefined) {
+  const r = await auditJourney(client, claimantRef, { dataConverter });
   return {
     matched: r.matched,
     status: r.status,
     events: r.events,
     proofs: proofSummary(r.trail),
-    divergence: outcome.message ?? null,
+    divergence: r.matched ? null : divergenceMessage(r),
     rows: r.trail.map((e, i) => ({
       n: i + 1,
       at: e.at,

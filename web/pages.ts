@@ -30,7 +30,7 @@ import { timeline } from './timeline';
 import { londonTime } from './views';
 import { eventWords, fieldWords, stageWords, valueWords } from './words';
 import { auditTrail } from './audit';
-import { caseloadFigures } from './caseload';
+import { managerFigures, officeChoices, readManagerQuery } from './manager';
 
 /** A session credential lasts a working day at most (identity/proof.ts caps it further). */
 const CREDENTIAL_MS = 8 * 60 * 60_000;
@@ -502,7 +502,7 @@ export async function auditPage(c: RequestContext, [ref, md]: string[]) {
   if (found === undefined)
     return c.render('error.njk', { title: 'No such case', message: `There is no journey for ${ref}.` }, 404);
   if (found === null) return c.render('error.njk', forbiddenCase, 403);
-  const trail = await auditTrail(c.deps.client, ref);
+  const trail = await auditTrail(c.deps.client, ref, c.deps.replayDataConverter);
   if (md) {
     c.res.writeHead(200, {
       'Content-Type': 'text/markdown; charset=utf-8',
@@ -515,6 +515,16 @@ export async function auditPage(c: RequestContext, [ref, md]: string[]) {
 
 export async function caseloadPage(c: RequestContext) {
   const p = person(c);
-  const rows = inOffices(await listCases(c.deps.client, {}), p.offices);
-  c.render('caseload.njk', { title: 'Caseload', ...caseloadFigures(rows) });
+  const choices = await officeChoices(c.deps.db, p.offices);
+  const { query, errors } = readManagerQuery(c.url.searchParams, choices);
+  const offices = choices.map((o) => ({
+    value: o,
+    text: o === '*' ? 'All offices' : o,
+    selected: o === query.office,
+  }));
+  const fieldErrors = Object.fromEntries(errors.map((e) => [e.field, e.text]));
+  const page = { title: 'Caseload', query, offices, errors, fieldErrors };
+  // A bad selection reads nothing: the form comes back with the fields named.
+  if (errors.length) return c.render('caseload.njk', page, 400);
+  c.render('caseload.njk', { ...page, ...(await managerFigures(c.deps.db, query)) });
 }

@@ -5,6 +5,7 @@ import { openDb } from '../db';
 import type { StaffDirectory } from '../domain/staff';
 import type { IssuerKey } from '../identity/signer';
 import type { HwcConfig } from '../worker/config';
+import { dataConverterFor } from '../worker/data-converter';
 import { createWebApp } from './app';
 import { createOidcSignIn } from './oidc';
 
@@ -36,6 +37,7 @@ export async function startWebServer(o: {
     db,
     secure: url.startsWith('https:'),
     oidc,
+    replayDataConverter: () => (o.cfg.encryption ? dataConverterFor(o.cfg, 'replay') : undefined),
     temporalUi: o.temporalUi,
     namespace: o.cfg.namespace,
     log: o.log,

@@ -3,43 +3,53 @@
 // effects). A history the current code does not reproduce is reported as diverging (exit 3).
 //
 // The trail comes from the workflow's `audit.decision` sink, which live workers ignore
-// (`callDuringReplay: false`) and the replay worker here collects (`callDuringReplay: true`).
+// (`callDuringReplay: false`) and the replay worker collects (`callDuringReplay: true`): client/audit.ts,
+// shared with the web front door. Here: history files, `--all`, printing and exit codes.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
-import { Worker, type InjectedSinks } from '@temporalio/worker';
-import { installRuntime } from '../../worker/runtime';
+import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import {
+  AuditInputError,
+  claimantRefOf,
+  describeError,
+  DIVERGED,
+  divergenceMessage,
+  formatMarkdown,
+  formatText,
+  isEncrypted,
+  journeyHistories,
+  proofSummary,
+  replayHistory as replayOne,
+  replayRuns,
+  statusOf,
+  type AuditReport,
+  type ExecutionStatus,
+} from '../../client/audit';
 import { workflowBundle } from '../../worker/worker';
-import { workflowIdFor, type AuditSinks, type DecisionEntry } from '../../workflows/messages';
+import { workflowIdFor } from '../../workflows/messages';
 import { client, config } from '../context';
 import { CliError, badInput } from '../errors';
-import { readJsonFile, withoutQuotedInput } from '../files';
+import { readJsonFile } from '../files';
 import { historyFromJson, NotAHistoryError, type History } from '../history-json';
 import { replayInParallel } from '../replay-pool';
 
 export const DEFAULT_ALL_QUERY = "WorkflowType = 'hwcJourney' AND ExecutionStatus != 'Running'";
 const WORKFLOW_TYPE = 'hwcJourney';
-/** Replay errors can be long (stacks, core details): enough to locate the divergence. */
-const MAX_ERROR_CHARS = 800;
 
-export type ExecutionStatus =
-  'running' | 'completed' | 'failed' | 'terminated' | 'canceled' | 'timed out' | 'continued as new';
+// The trail itself (replay, proofs, text and Markdown) is client/audit.ts; re-exported for the CLI's users.
+export { DIVERGED, divergenceMessage, formatMarkdown, formatText, isEncrypted, proofSummary };
+export type { AuditReport, ExecutionStatus } from '../../client/audit';
 
-/** What `hwc audit` found for one history. Only the claimant ref identifies the claimant. */
-export interface AuditReport {
-  /** The file or workflow id the history came from. */
-  source: string;
-  workflowId: string;
-  claimantRef: string | null;
-  status: ExecutionStatus;
-  events: number;
-  matched: boolean;
-  /** Where replay stopped matching: after the last decision it reached (index into trail, -1 for none). */
-  divergence: { afterDecision: number; error: string; message: string } | null;
-  trail: DecisionEntry[];
-}
+/** A history the CLI was given that cannot be read is bad input (exit 2). */
+const asBadInput = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((e) => {
+    throw e instanceof AuditInputError ? badInput(e.message) : e;
+  });
+
+/** Replay one history (client/audit.ts), an unreadable one being bad input. */
+export const replayHistory = (...args: Parameters<typeof replayOne>) => asBadInput(replayOne(...args));
 
 // ——— histories ———————————————————————————————————————————————————————————————————————————————————
 
@@ -59,24 +69,6 @@ export function loadHistoryFile(path: string): History {
   return history;
 }
 
-const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : '');
-
-function payloadsOf(history: History): Payload[] {
-  const out: Payload[] = [];
-  for (const e of history.events ?? []) {
-    out.push(...((e.workflowExecutionStartedEventAttributes?.input?.payloads ?? []) as Payload[]));
-    out.push(
-      ...((e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ??
-        []) as Payload[]),
-    );
-    out.push(...((e.activityTaskCompletedEventAttributes?.result?.payloads ?? []) as Payload[]));
-  }
-  return out;
-}
-
-export const isEncrypted = (history: History) =>
-  payloadsOf(history).some((p) => text(p.metadata?.encoding) === 'binary/encrypted');
-
 /** The deployment's payload codec, needed only for encrypted histories (worker/data-converter.ts; loaded
  *  on demand, so that auditing a plain history never reads or creates key files). */
 async function deploymentConverter(): Promise<DataConverter> {
@@ -93,236 +85,6 @@ async function deploymentConverter(): Promise<DataConverter> {
       'the history is encrypted but HWC_ENCRYPTION is off: unset it and set HWC_CODEC_KEY_FILE or HWC_CODEC_KEYS to the keys it was written with',
     );
   return converter;
-}
-
-async function decodePayload(p: Payload, dataConverter?: DataConverter): Promise<unknown> {
-  let ps = [p];
-  for (const codec of [...(dataConverter?.payloadCodecs ?? [])].reverse()) ps = await codec.decode(ps);
-  return defaultPayloadConverter.fromPayload(ps[0]);
-}
-
-/** The claimant ref from the journey's input (nothing else of the record is read). */
-async function claimantRefOf(history: History, dataConverter?: DataConverter): Promise<string | null> {
-  const p = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] as Payload | undefined;
-  if (!p) return null;
-  let input: unknown;
-  try {
-    input = await decodePayload(p, dataConverter);
-  } catch (e) {
-    // Without the input the JSON parser may quote (the journey's input is the claimant's record).
-    const why = withoutQuotedInput((e as Error).message) || 'not JSON';
-    throw badInput(
-      dataConverter
-        ? `cannot decrypt the history with the configured keys (HWC_CODEC_KEY_FILE / HWC_CODEC_KEYS): ${why}`
-        : `cannot decode the journey's input: ${why}`,
-    );
-  }
-  const ref = (input as { record?: { claimantRef?: unknown } } | null)?.record?.claimantRef;
-  return typeof ref === 'string' ? ref : null;
-}
-
-function statusOf(history: History): ExecutionStatus {
-  const last = history.events?.at(-1);
-  if (!last) return 'running';
-  if (last.workflowExecutionCompletedEventAttributes) return 'completed';
-  if (last.workflowExecutionFailedEventAttributes) return 'failed';
-  if (last.workflowExecutionTerminatedEventAttributes) return 'terminated';
-  if (last.workflowExecutionCanceledEventAttributes) return 'canceled';
-  if (last.workflowExecutionTimedOutEventAttributes) return 'timed out';
-  if (last.workflowExecutionContinuedAsNewEventAttributes) return 'continued as new';
-  return 'running';
-}
-
-// ——— replay ——————————————————————————————————————————————————————————————————————————————————————
-
-type Trails = Map<string, DecisionEntry[]>;
-
-async function replayOptions(trails: Trails, dataConverter?: DataConverter) {
-  installRuntime('ERROR');
-  const sinks: InjectedSinks<AuditSinks> = {
-    audit: {
-      decision: {
-        fn: (info, entry) => {
-          const t = trails.get(info.workflowId) ?? [];
-          t.push(entry);
-          trails.set(info.workflowId, t);
-        },
-        callDuringReplay: true,
-      },
-    },
-  };
-  return {
-    workflowBundle: await workflowBundle(),
-    sinks,
-    ...(dataConverter ? { dataConverter } : {}),
-  };
-}
-
-function describeError(e: unknown): { error: string; message: string } {
-  const err = e as Error;
-  let message = String(err?.message ?? e).trim();
-  // Core wraps the useful part ("[TMPRL1100] Nondeterminism error: Activity type of scheduled event 'x'
-  // does not match activity type of activity command 'y'") in a debug dump of its Failure struct.
-  const inner = /message: "((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
-  if (inner) message = inner.replace(/\\(.)/g, '$1');
-  if (message.length > MAX_ERROR_CHARS) message = message.slice(0, MAX_ERROR_CHARS) + '…';
-  return { error: err?.name && err.name !== 'Error' ? err.name : (err?.constructor?.name ?? 'Error'), message };
-}
-
-/**
- * Replay one history against the current workflow code and collect its decision trail. Never throws
- * for a history that does not replay: that is a divergence in the report.
- */
-export async function replayHistory(
-  history: History,
-  o: { source: string; workflowId?: string; dataConverter?: DataConverter },
-): Promise<AuditReport> {
-  const claimantRef = await claimantRefOf(history, o.dataConverter);
-  const workflowId = o.workflowId ?? (claimantRef ? workflowIdFor(claimantRef) : 'hwc-audit');
-  const trails: Trails = new Map();
-  let divergence: AuditReport['divergence'] = null;
-  try {
-    await Worker.runReplayHistory(await replayOptions(trails, o.dataConverter), history, workflowId);
-  } catch (e) {
-    divergence = { afterDecision: -1, ...describeError(e) };
-  }
-  const trail = trails.get(workflowId) ?? [];
-  if (divergence) divergence.afterDecision = trail.length - 1;
-  return {
-    source: o.source,
-    workflowId,
-    claimantRef,
-    status: statusOf(history),
-    events: history.events?.length ?? 0,
-    matched: !divergence,
-    divergence,
-    trail,
-  };
-}
-
-// ——— output ——————————————————————————————————————————————————————————————————————————————————————
-
-const who = (e: DecisionEntry) =>
-  e.by
-    ? `${e.by.staffId} (${e.by.role}${e.by.office ? `, ${e.by.office}` : ''})`
-    : e.input === 'START'
-      ? 'weekly report'
-      : e.input === 'CONTINUED'
-        ? 'continue-as-new (a fresh run of the same journey)'
-        : 'deadline';
-
-/** What the replay found of the proofs of recorded events (re-verified against the journey's keys then). */
-export function proofSummary(trail: DecisionEntry[]) {
-  const failed: { decision: number; input: string; reason: string }[] = [];
-  let verified = 0;
-  let unsigned = 0;
-  trail.forEach((e, i) => {
-    if (e.proof === 'verified') verified++;
-    else if (e.proof === 'unsigned') unsigned++;
-    else if (e.proof) failed.push({ decision: i + 1, input: e.input, reason: e.proof.failed });
-  });
-  return { verified, unsigned, failed };
-}
-
-const proofLine = (e: DecisionEntry) =>
-  e.proof === undefined
-    ? null
-    : e.proof === 'verified'
-      ? `    proof  verified: signed by ${e.by?.staffId ?? '?'}, certified by key ${e.by?.kid ?? '?'}`
-      : e.proof === 'unsigned'
-        ? '    proof  none (recorded before events were signed)'
-        : `    proof  FAILED: ${e.proof.failed}`;
-
-const stepLine = (e: DecisionEntry, i: number) => `#${i + 1} ${e.at} ${e.input} by ${who(e)}: ${e.from} → ${e.to}`;
-
-const decisions = (n: number) => `${n} decision${n === 1 ? '' : 's'}`;
-const subject = (r: AuditReport) => `${r.claimantRef ?? '(no claimant ref)'} · workflow ${r.workflowId}`;
-
-function proofsText(trail: DecisionEntry[]): string {
-  const p = proofSummary(trail);
-  const parts = [`${p.verified} verified`];
-  if (p.unsigned) parts.push(`${p.unsigned} unsigned (recorded before events were signed)`);
-  if (p.failed.length) parts.push(`${p.failed.length} FAILED (${p.failed.map((f) => `#${f.decision}`).join(', ')})`);
-  return `proofs of people's events: ${parts.join(', ')}`;
-}
-
-export const DIVERGED = 'the recorded history does not match the current workflow code';
-
-export function divergenceMessage(r: AuditReport): string {
-  const d = r.divergence!;
-  const where =
-    d.afterDecision >= 0
-      ? `replay reached decision #${d.afterDecision + 1} (${r.trail[d.afterDecision].input} at ${r.trail[d.afterDecision].at}) and then diverged`
-      : 'replay diverged before the first decision';
-  return `${r.source}: ${DIVERGED}: ${where}: ${d.error}: ${d.message}`;
-}
-
-export function formatText(r: AuditReport): string {
-  const out: string[] = [
-    `${subject(r)} · ${r.status} · ${r.events} events`,
-    r.matched
-      ? `replay: matches the current workflow code (${decisions(r.trail.length)})`
-      : `replay: DIVERGED (${decisions(r.trail.length)} reached)`,
-    proofsText(r.trail),
-    '',
-  ];
-  r.trail.forEach((e, i) => {
-    out.push(`${e.at}  #${i + 1} ${e.input} by ${who(e)}: ${e.from} → ${e.to}`);
-    const proof = proofLine(e);
-    if (proof) out.push(proof);
-    for (const rule of e.rules) out.push(`    rule   ${rule}`);
-    for (const f of e.effects) out.push(`    effect ${f.at}  ${f.kind}: ${f.description}`);
-  });
-  if (r.divergence) {
-    out.push(
-      '',
-      `DIVERGED: ${DIVERGED}.`,
-      r.divergence.afterDecision >= 0
-        ? `  last decision reached: ${stepLine(r.trail[r.divergence.afterDecision], r.divergence.afterDecision)}`
-        : '  no decision was reached',
-      `  ${r.divergence.error}: ${r.divergence.message}`,
-    );
-  }
-  return out.join('\n') + '\n';
-}
-
-const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-export function formatMarkdown(r: AuditReport): string {
-  const out: string[] = [
-    `# Decision trail: ${r.claimantRef ?? r.workflowId}`,
-    '',
-    `- Workflow: \`${r.workflowId}\` (${r.status}, ${r.events} history events)`,
-    `- Source: \`${r.source}\``,
-    `- Replay: ${r.matched ? `**matches** the current workflow code (${decisions(r.trail.length)})` : `**DIVERGED**: ${DIVERGED}`}`,
-    '',
-    '| # | time (UTC) | input | by | stage | rules | effects |',
-    '|---|---|---|---|---|---|---|',
-  ];
-  r.trail.forEach((e, i) =>
-    out.push(
-      `| ${i + 1} | ${e.at} | ${e.input} | ${md(who(e))} | ${e.from} → ${e.to} | ${e.rules.map(md).join('<br>')} | ${e.effects
-        .map((f) => `${f.at} ${md(f.description)}`)
-        .join('<br>')} |`,
-    ),
-  );
-  if (r.divergence) {
-    out.push(
-      '',
-      '## Divergence',
-      '',
-      `The ${DIVERGED}. ${
-        r.divergence.afterDecision >= 0
-          ? `Replay reached decision ${r.divergence.afterDecision + 1} (${r.trail[r.divergence.afterDecision].input} at ${r.trail[r.divergence.afterDecision].at}) and then failed:`
-          : 'Replay failed before the first decision:'
-      }`,
-      '',
-      '```',
-      `${r.divergence.error}: ${r.divergence.message}`,
-      '```',
-    );
-  }
-  return out.join('\n') + '\n';
 }
 
 // ——— the command —————————————————————————————————————————————————————————————————————————————————
@@ -352,35 +114,17 @@ async function historyFor(
   if (looksLikeFile(target)) throw badInput(`${target}: no such file`);
   const workflowId = target.startsWith('hwc-') ? target : workflowIdFor(target);
   const temporal = await (c ?? (() => client()))();
-  try {
-    const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-    if (!history.events?.length) throw badInput(`${workflowId}: the history has no events`);
-    // A journey that continued as new has earlier runs: the trail starts at the first.
-    const histories = [history];
-    for (let i = 0; i < 100; i++) {
-      const previous = histories[0].events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
-      if (!previous) break;
-      histories.unshift(await temporal.workflow.getHandle(workflowId, previous).fetchHistory());
-    }
-    return { histories, source: workflowId, workflowId };
-  } catch (e) {
-    if (e instanceof WorkflowNotFoundError || (e as Error)?.name === 'WorkflowNotFoundError')
-      throw badInput(`${target}: no journey ${workflowId} in namespace ${temporal.options.namespace}`);
-    throw e;
-  }
+  const histories = await journeyHistories(temporal, workflowId).catch((e) => {
+    throw e instanceof AuditInputError ? badInput(`${target}: ${e.message}`) : e;
+  });
+  return { histories, source: workflowId, workflowId };
 }
 
 /** `hwc audit <target>`, without printing: the trail as text, JSON or (also) a Markdown file. */
 export async function audit(target: string, opts: AuditOptions = {}, c?: () => Promise<Client>): Promise<AuditOutcome> {
   const { histories, source, workflowId } = await historyFor(target, c);
   const dataConverter = histories.some(isEncrypted) ? await deploymentConverter() : undefined;
-  let report: AuditReport | null = null;
-  for (const history of histories) {
-    const run = await replayHistory(history, { source, workflowId, dataConverter });
-    report = report ? joinRuns(report, run) : run;
-    if (!run.matched) break;
-  }
-  const r = report!;
+  const r = await asBadInput(replayRuns(histories, { source, workflowId, dataConverter }));
   const failed = proofSummary(r.trail).failed;
   if (opts.markdown) writeFileSync(opts.markdown, formatMarkdown(r));
   const ok = r.matched && failed.length === 0;
@@ -393,19 +137,6 @@ export async function audit(target: string, opts: AuditOptions = {}, c?: () => P
         ? undefined
         : `${source}: the proof of ${failed.map((f) => `decision #${f.decision} (${f.input}): ${f.reason}`).join('; ')} does not verify`,
     report: r,
-  };
-}
-
-/** The trail of a journey that continued as new: one report over its runs, oldest first. */
-function joinRuns(a: AuditReport, b: AuditReport): AuditReport {
-  const offset = a.trail.length;
-  return {
-    ...b,
-    source: a.source,
-    claimantRef: a.claimantRef ?? b.claimantRef,
-    events: a.events + b.events,
-    trail: [...a.trail, ...b.trail],
-    divergence: b.divergence ? { ...b.divergence, afterDecision: b.divergence.afterDecision + offset } : null,
   };
 }
 

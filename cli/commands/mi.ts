@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { ProjectionStore } from '../../activities/projection';
 import { openDb } from '../../db';
 import { LocalDate, WorkCoachId } from '../../domain/schemas';
-import { calendarForTraces } from '../../mi/calendar';
-import { computeFigures, type Figures } from '../../mi/figures';
+import { miFigures } from '../../client/mi';
 import { figuresCsv, figuresText } from '../../mi/report';
 import { config } from '../context';
 import { CliError, badInput } from '../errors';
@@ -33,16 +32,6 @@ export function checkMiOptions(o: MiOptions): void {
     if (o[k] !== undefined && !LocalDate.safeParse(o[k]).success)
       throw badInput(`--${k}: must be a calendar date YYYY-MM-DD`);
   if (o.from && o.to && o.from > o.to) throw badInput(`--from ${o.from} is after --to ${o.to}`);
-}
-
-/** The figures from a projection store (also used by the manager's page and the benchmark). */
-export async function miFigures(
-  projection: ProjectionStore,
-  o: MiOptions,
-): Promise<{ figures: Figures; source: { journeys: number; updatedAt: string | null } }> {
-  const traces = await projection.traces(o);
-  const figures = computeFigures(traces, { ...o, calendar: calendarForTraces(traces) });
-  return { figures, source: await projection.freshness() };
 }
 
 export async function mi(o: MiOptions): Promise<string> {

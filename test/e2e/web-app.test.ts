@@ -4,11 +4,21 @@
 // error summary naming the field; the server refuses what the role does not allow (403, nothing in the
 // journey's history), POSTs without the session's CSRF token, and a sixth guess at a password. Every page
 // passes axe (no serious or critical violation); screenshots go to test-output/web/.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAILURES } from '../../identity/sign-in';
 import { workflowIdFor } from '../../workflows/messages';
+import { PROJECT_ROOT, loadConfig } from '../../worker/config';
+import { connectClient } from '../../worker/connection';
+import { codecKeys } from '../../worker/data-converter';
+import { StubStore } from '../../activities/store';
+import { sendEvent, startJourney } from '../../client/journeys';
+import { demoCaseload } from '../../cli/demo';
+import { viewQuery, type EventRequest } from '../../workflows/messages';
+import { deploymentIdentity } from '../helpers/identity';
 import {
   expectAccessible,
   launchChromium,
@@ -33,6 +43,21 @@ async function newPage(js = true): Promise<Page> {
 
 const historyLength = async (ref: string) =>
   (await temporal.workflow.getHandle(workflowIdFor(ref)).fetchHistory()).events?.length ?? 0;
+
+/** `hwc mi --json` over the dev server's database: what the manager's page must show. */
+function hwcMi(args: string[]): { journeys: number; funnel: { label: string; journeys: number }[] } {
+  const out = execFileSync(process.execPath, [join(PROJECT_ROOT, 'bin/hwc.js'), 'mi', '--json', ...args], {
+    env: { ...process.env, HWC_DATA_DIR: dev.dir, VITEST: '' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+/** People's events the journey accepted (each is an Update accepted in its history). */
+const updatesAccepted = async (ref: string) =>
+  ((await temporal.workflow.getHandle(workflowIdFor(ref)).fetchHistory()).events ?? []).filter(
+    (e) => e.workflowExecutionUpdateAcceptedEventAttributes,
+  ).length;
 
 const summaryValue = (page: Page, key: string) =>
   page.getByTestId('case-summary').locator('.govuk-summary-list__row', { hasText: key }).locator('dd');
@@ -304,7 +329,59 @@ describe('web front door: every role’s start page', () => {
         await shot(page, 'audit-trail');
       }
       if (staffId === 'MGR-01') {
-        expect(await page.getByTestId('caseload-total').innerText()).toMatch(/^\d+ journeys, \d+ running\.$/);
+        // The figures of `hwc mi --office LEEDS` over the same database, as charts with their tables beside.
+        expect(await page.getByTestId('caseload-total').innerText()).toMatch(/^\d+ journeys? reported in LEEDS\./);
+        const funnel = page.getByRole('img', { name: /^Attendance funnel/ });
+        const weekly = page.getByRole('img', { name: /^Outcomes per week/ });
+        await funnel.waitFor();
+        await weekly.waitFor();
+        expect(await funnel.locator('desc').textContent()).toMatch(/^Of \d+ journeys? reported, \d+ were screened out/);
+        // The page and `hwc mi` agree (polled: journeys move on between two reads).
+        await expect
+          .poll(async () => {
+            await page.reload();
+            const onPage = await page
+              .locator('table', { hasText: 'Attendance funnel' })
+              .locator('tbody tr')
+              .allInnerTexts();
+            const cli = hwcMi(['--office', 'LEEDS']);
+            const expected = cli.funnel.map((f) => `${f.label}\t${f.journeys}`);
+            return JSON.stringify(onPage.map((r) => r.trim())) === JSON.stringify(expected) && cli.journeys > 0;
+          })
+          .toBe(true);
+        expect(await page.locator('table', { hasText: 'Outcomes per week' }).innerText()).toContain('Week starting');
+        expect(await page.locator('.govuk-form-group--error').count()).toBe(0);
+        await expectAccessible(page);
+        await shot(page, 'manager');
+        // A period: bad dates are named in the error summary and nothing is shown; a future period counts none.
+        await page.getByLabel('Reported from').fill('31/12/2026');
+        await page.getByLabel('Reported to').fill('2026-02-30');
+        await page.getByRole('button', { name: 'Show the figures' }).click();
+        const summary = page.locator('.govuk-error-summary');
+        await summary.waitFor();
+        expect(await summary.innerText()).toContain('From: must be a calendar date YYYY-MM-DD');
+        expect(await summary.innerText()).toContain('To: must be a calendar date YYYY-MM-DD');
+        expect(await summary.getByRole('link').first().getAttribute('href')).toBe('#from');
+        expect(await page.getByRole('img', { name: /^Attendance funnel/ }).count()).toBe(0);
+        // Each bad field is marked and says what is wrong; the office, which was fine, is not.
+        expect(await page.locator('.govuk-error-message').allInnerTexts()).toEqual([
+          expect.stringContaining('From: must be a calendar date'),
+          expect.stringContaining('To: must be a calendar date'),
+        ]);
+        expect(await page.getByLabel('Reported from').inputValue()).toBe('31/12/2026');
+        expect(await page.title()).toMatch(/^Error: /);
+        await expectAccessible(page);
+        await shot(page, 'manager-bad-dates');
+        await page.getByLabel('Reported from').fill('2099-01-01');
+        await page.getByLabel('Reported to').fill('');
+        await page.getByRole('button', { name: 'Show the figures' }).click();
+        await expect
+          .poll(() => page.getByTestId('caseload-total').innerText())
+          .toMatch(/^0 journeys reported in LEEDS, from 2099-01-01/);
+        // Another office than the manager's is refused by name.
+        const other = await page.goto(`${dev.web}/caseload?office=BRADFORD`);
+        expect(other!.status()).toBe(400);
+        expect(await page.locator('.govuk-error-summary').innerText()).toContain('Office: choose one of your offices');
         // A manager reads a case of their office but records nothing: no forms, and a crafted POST is refused.
         await page.goto(`${dev.web}/cases/DEMO-004`);
         await page.getByRole('heading', { name: 'DEMO-004' }).waitFor();
@@ -321,4 +398,100 @@ describe('web front door: every role’s start page', () => {
         expect(await historyLength('DEMO-004')).toBe(before);
       }
     });
+});
+
+describe('web front door: a decision maker decides a referral', () => {
+  // The demo never reaches a referral on a real clock (two 7-working-day windows). This journey starts 120
+  // days ago: its deadlines already past fall due at once, and its people's events are dated in the past
+  // (their `at`), so its contact and doubt windows have closed by the time each is opened.
+  const ref = `DMR-${process.pid}`;
+  const DAY = 86_400_000;
+  const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+  let page: Page;
+
+  it('a journey failed to attend with no good cause, not reached, not seen, reaches the decision maker', async () => {
+    const cfg = loadConfig({ ...process.env, HWC_DATA_DIR: dev.dir, TEMPORAL_ADDRESS: dev.temporal, VITEST: '' });
+    const client = await connectClient(cfg);
+    const store = await StubStore.open(cfg.dbPath, { keys: codecKeys(cfg) });
+    const identity = deploymentIdentity(dev.dir);
+    const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
+    try {
+      const base = demoCaseload('DMR')[0].record;
+      const record = { ...base, claimantRef: ref, claim: { ...base.claim, startDate: ago(134).slice(0, 10) } };
+      const started = await startJourney({
+        client,
+        taskQueue: cfg.taskQueue,
+        office: 'LEEDS',
+        record,
+        putClaimant: (r, rec) => store.putClaimant(r, rec),
+        trust: identity.trust,
+        start: ago(120),
+      });
+      expect(started.status).toBe('started');
+      const handle = client.workflow.getHandle(workflowIdFor(ref));
+      const stage = async () => (await handle.query(viewQuery)).stage;
+      const send = async (event: Record<string, unknown> & { type: string }, at: string) =>
+        (await sendEvent(client, ref, { ...event, by: coach, at } as EventRequest, identity.signerFor('WC-01'))).stage;
+      // Booked without contact, pre-call missed, HWC time passed: all on its own, from deadlines long past.
+      await expect.poll(stage, { timeout: 60_000 }).toBe('awaitingAttendance');
+      expect(await send({ type: 'FAILED_TO_ATTEND' }, ago(60))).toBe('awaitingFtaCall');
+      expect(await send({ type: 'FTA_CALL', contacted: false }, ago(59))).toBe('contactWindow');
+      await expect.poll(stage, { timeout: 60_000 }).toBe('awaitingSafeguardVisit');
+      expect(await send({ type: 'SAFEGUARD_VISIT', seen: false }, ago(45))).toBe('doubtWindow');
+      await expect.poll(stage, { timeout: 60_000 }).toBe('awaitingDmDecision');
+    } finally {
+      await store.close();
+      await client.connection.close();
+    }
+  }, 180_000);
+
+  it('DM-01 sees it with its DART stencil facts, decides it through the form, and sees the outcome', async () => {
+    page = await newPage();
+    await signIn(page, dev.web, 'DM-01');
+    await page.getByRole('heading', { name: 'Referrals awaiting a decision' }).waitFor();
+    // Listed from visibility (HwcStage): polled, the search attribute follows the journey shortly after.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByRole('heading', { name: ref, exact: true }).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    const stencil = page.locator(`h2:has(a[href="/cases/${ref}"]) + dl`);
+    const facts = await stencil.innerText();
+    expect(facts).toMatch(/Failure\s+Failed to attend the /);
+    expect(facts).toMatch(/Contacts after\s+.*not reached/);
+    expect(facts).toMatch(/Easement used\s+No/);
+    expect(facts).toMatch(/Office and coach\s+LEEDS, WC-01/);
+    expect(facts).not.toMatch(/Referred\s+—/);
+    await expectAccessible(page);
+    await shot(page, 'decisions-referral');
+
+    // Invalid: no answer chosen. The error summary names the field; nothing reaches the journey (counted as
+    // accepted Updates: the journey's own escalations may still be catching up and lengthen its history).
+    const before = await updatesAccepted(ref);
+    const form = page.locator('form', { hasText: `Decision on ${ref}` });
+    await form.getByRole('button', { name: 'Record: Decision' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.innerText()).toContain('Refer for a sanction?');
+    expect(await summary.getByRole('link').first().getAttribute('href')).toMatch(/^#DM_DECISION-sanction/);
+    expect(await updatesAccepted(ref)).toBe(before);
+    await expectAccessible(page);
+    await shot(page, 'decision-invalid');
+
+    const again = page.locator('#form-DM_DECISION');
+    await again.getByLabel('Yes').check();
+    await again.getByRole('button', { name: 'Record: Decision' }).click();
+    await page.getByText('Decision recorded. Stage now: Decision made.').waitFor();
+    expect(await updatesAccepted(ref)).toBe(before + 1);
+    await page.goto(`${dev.web}/cases/${ref}`);
+    expect(await summaryValue(page, 'Stage').innerText()).toBe('Decision made');
+    expect(await summaryValue(page, 'Outcome').innerText()).toMatch(/^Sanction referred$/i);
+    expect(await page.locator('table', { hasText: 'When (London)' }).innerText()).toMatch(/Decision:.*\s+DM-01/);
+    await expectAccessible(page);
+    await shot(page, 'case-decided');
+  }, 120_000);
 });

@@ -6,6 +6,7 @@ import { groupWork } from '../../client/work-today';
 import { eventFromForm, formFields, refusalErrors, roleFor } from '../../web/event-form';
 import { machineColumns, machineSvg } from '../../web/machine-svg';
 import { IDLE_MS, SessionStore, csrfMatches } from '../../web/sessions';
+import { readManagerQuery } from '../../web/manager';
 import type { Credential } from '../../identity/signer';
 
 const form = (o: Record<string, string>) => new URLSearchParams(o);
@@ -194,5 +195,27 @@ describe('my work today', () => {
     expect(w.groups.find((g) => g.key === 'windows')!.rows.map((r) => r.claimantRef)).toEqual(['F']);
     expect(w.groups.find((g) => g.key === 'booking')!.rows).toEqual([]);
     expect(w).toMatchObject({ total: 4, overdue: 2 });
+  });
+});
+
+describe('the manager’s selection', () => {
+  const read = (q: Record<string, string>, choices = ['LEEDS']) => readManagerQuery(new URLSearchParams(q), choices);
+
+  it('defaults to the first office and all dates; keeps good dates', () => {
+    expect(read({})).toEqual({ query: { office: 'LEEDS', from: '', to: '' }, errors: [] });
+    expect(read({ office: '*', from: '2026-11-02', to: '2026-11-30' }, ['*', 'LEEDS']).errors).toEqual([]);
+  });
+
+  it('names each bad field: not a date, an impossible date, to before from, an office not theirs', () => {
+    const fields = (q: Record<string, string>) => read(q).errors.map((e) => [e.field, e.href, e.text]);
+    expect(fields({ from: '31/12/2026', to: '2026-02-30' })).toEqual([
+      ['from', '#from', 'From: must be a calendar date YYYY-MM-DD'],
+      ['to', '#to', 'To: must be a calendar date YYYY-MM-DD'],
+    ]);
+    expect(fields({ from: '2026-12-01', to: '2026-11-01' })).toEqual([
+      ['to', '#to', 'To: must be on or after the from date 2026-12-01'],
+    ]);
+    expect(fields({ office: 'BRADFORD' })).toEqual([['office', '#office', 'Office: choose one of your offices']]);
+    expect(fields({ office: '*' })).toEqual([['office', '#office', 'Office: choose one of your offices']]);
   });
 });
