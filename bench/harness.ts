@@ -304,7 +304,10 @@ export class Harness {
       taskQueue: v.taskQueue,
       workflowId: v.idFor(record.claimantRef),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ office: OFFICE, record, holidays: holidaysForJourney(new Date().toISOString()) }],
+      // The same trusted keys as hwc's journeys: the hand-written baseline verifies proofs as they do.
+      args: [
+        { office: OFFICE, record, holidays: holidaysForJourney(new Date().toISOString()), trust: benchIdentity.trust },
+      ],
       staticSummary: `HWC journey ${record.claimantRef} · office ${OFFICE}`,
       staticDetails: `Health and Work Conversation journey for claimant ${record.claimantRef}, reported by office ${OFFICE}. Current stage and next deadline are in the current details; people's events arrive as \`event\` Updates.`,
       typedSearchAttributes: [

@@ -33,6 +33,7 @@ import {
   describeZodError,
   type JourneyEventType,
 } from '../../domain/schemas';
+import { senderOfProof, verifyEventProof } from '../../identity/proof';
 import {
   ACTIVITY_FOR_EFFECT,
   describeEffect,
@@ -189,8 +190,32 @@ export async function handWrittenJourney(input: JourneyWorkflowInput): Promise<s
   };
 
   // People's events: validated as the journey validates them (schema, role, stage, times), then applied.
-  const validate = (req: Record<string, unknown>): JourneyEvent & { at: string } => {
-    if (!req || typeof req !== 'object') throw new Error('event: must be an object');
+  // The proof is verified as hwc's journeys verify it (same function, same cost): live in the validator, and
+  // again in the handler on replay, where hwc re-verifies for the decision trail.
+  const nonces = new Set<string>();
+  const validate = (signed: Record<string, unknown>, verify = true): JourneyEvent & { at: string } => {
+    if (!signed || typeof signed !== 'object') throw new Error('event: must be an object');
+    let req = signed;
+    if (verify) {
+      const proven = verifyEventProof({
+        event: signed,
+        workflowId,
+        office: input.office,
+        trust: input.trust ?? [],
+        nowMs: Date.now(),
+        rolesForEvent: ROLES_FOR_EVENT[signed.type as JourneyEventType] ?? [],
+        nonceUsed: (n) => nonces.has(n),
+      });
+      if (!proven.ok) throw new Error(proven.error);
+      const { proof: _proof, ...event } = signed;
+      req = { ...event, by: { staffId: proven.sender.staffId, role: proven.sender.role } };
+    } else if (signed.proof !== undefined) {
+      // Live, in the handler: the validator has verified it; read the sender as hwc's handler does.
+      const roles = ROLES_FOR_EVENT[signed.type as JourneyEventType] ?? [];
+      const sender = senderOfProof(signed, roles, input.office);
+      const { proof: _proof, ...event } = signed;
+      req = sender ? { ...event, by: { staffId: sender.staffId, role: sender.role } } : event;
+    }
     if (!req.by) throw new Error(`${String(req.type)}.by: every event must carry {staffId, role}`);
     const ev = JourneyEvent.safeParse(req);
     if (!ev.success) throw new Error(`${String(req.type)}: ${describeZodError(ev.error)}`);
@@ -248,7 +273,10 @@ export async function handWrittenJourney(input: JourneyWorkflowInput): Promise<s
   wf.setHandler(
     eventUpdate,
     (req) => {
-      apply(validate(req));
+      const e = validate(req, wf.workflowInfo().unsafe.isReplaying);
+      const nonce = (req.proof as { nonce?: string } | undefined)?.nonce;
+      if (nonce) nonces.add(nonce);
+      apply(e);
       return {
         stage,
         status: stage === 'completed' ? 'ended' : 'running',
