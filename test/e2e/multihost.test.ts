@@ -110,7 +110,7 @@ async function startHost(name: string, taskQueue: string): Promise<HostWorker> {
       HWC_DB: dbUrl,
       HWC_CODEC_KEY_FILE: codecKeyFile,
       HWC_IDENTITY_KEY_FILE: identityKeyFile,
-      HWC_STUB_LATENCY_MS: '150',
+      HWC_STUB_LATENCY_MS: '600',
       HWC_METRICS_PORT: String(metricsPort),
       VITEST: '',
     },
@@ -223,7 +223,7 @@ describe('two workers on two hosts, one PostgreSQL store', () => {
         }),
       );
 
-      // Kill a worker while it holds a started activity (the stubs take 150 ms a call).
+      // Kill a worker while it holds a started activity (the stubs take 600 ms a call, so the kill lands before it ends).
       const {
         victim,
         workflowId: interrupted,
