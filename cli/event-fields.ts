@@ -1,6 +1,5 @@
 // The fields of each person's event, read from the zod schemas of domain/schemas.ts (`JourneyEvent`), so
 // `hwc show`, `hwc event --help` and the `--field value` parsing of `hwc event` follow the contract as it is.
-import type { z } from 'zod';
 import {
   DEFERRAL_CATEGORIES,
   DeferralCategory,
@@ -8,7 +7,7 @@ import {
   EXEMPTION_CATEGORIES,
   ExemptionCategory,
   Instant,
-  JourneyEvent,
+  eventSchemaOf,
   ROLES_FOR_EVENT,
   type JourneyEventType,
 } from '../domain/schemas';
@@ -70,16 +69,9 @@ function describe(schema: unknown): { kind: string; read: FieldInfo['read'] } {
   }
 }
 
-const OPTIONS = new Map<string, z.ZodObject>(
-  (JourneyEvent.options as unknown as z.ZodObject[]).map((o) => [
-    String((o.shape.type as unknown as { value: string }).value),
-    o,
-  ]),
-);
-
 /** The payload fields of an event type (without type, at, by, notes), in schema order. */
 export function eventFields(type: JourneyEventType): FieldInfo[] {
-  const schema = OPTIONS.get(type);
+  const schema = eventSchemaOf(type);
   if (!schema) return [];
   return Object.entries(schema.shape)
     .filter(([name]) => !COMMON.has(name))

@@ -309,6 +309,15 @@ export const JourneyEvent = z.discriminatedUnion('type', [
 export type JourneyEvent = z.infer<typeof JourneyEvent>;
 export type JourneyEventType = JourneyEvent['type'];
 
+const EVENT_SCHEMAS = new Map<string, z.ZodObject>(
+  (JourneyEvent.options as unknown as z.ZodObject[]).map((o) => [
+    String((o.shape.type as unknown as { value: string }).value),
+    o,
+  ]),
+);
+/** One event type's object schema (its fields), for the CLI's help and the web front door's forms. */
+export const eventSchemaOf = (type: string): z.ZodObject | undefined => EVENT_SCHEMAS.get(type);
+
 export const EVENT_TYPES = [
   'CASE_REASSIGNED',
   'TEAM_LEADER_ADVICE',

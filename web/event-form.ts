@@ -9,6 +9,7 @@ import {
   ExemptionCategory,
   Instant,
   JourneyEvent,
+  eventSchemaOf,
   ROLES_FOR_EVENT,
   type JourneyEventType,
 } from '../domain/schemas';
@@ -79,16 +80,9 @@ function fieldsOf(schema: z.ZodObject, prefix: string[]): FieldSpec[] {
     .map(([name, s]) => spec([...prefix, name], s));
 }
 
-const SCHEMAS = new Map<string, z.ZodObject>(
-  (JourneyEvent.options as unknown as z.ZodObject[]).map((o) => [
-    String((o.shape.type as unknown as { value: string }).value),
-    o,
-  ]),
-);
-
 /** The fields of an event's form, in schema order, `notes` last. */
 export function formFields(type: JourneyEventType): FieldSpec[] {
-  const schema = SCHEMAS.get(type);
+  const schema = eventSchemaOf(type);
   if (!schema) return [];
   const fields = fieldsOf(schema, []);
   return [...fields.filter((f) => f.path[0] !== 'notes'), ...fields.filter((f) => f.path[0] === 'notes')];
