@@ -22,22 +22,12 @@ import { devServerExecutable } from '../worker/binaries';
 import { createHwcWorker } from '../worker/worker';
 import { hwcJourney } from '../workflows/journey';
 import { eventUpdate, viewQuery, type EventRequest, type JourneyWorkflowInput } from '../workflows/messages';
+import { recentClaimant } from '../test/helpers/temporal';
 
 const TASK_QUEUE = 'hwc-golden';
 const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
 
-const record = (ref: string) => ({
-  claimantRef: ref,
-  office: 'LEEDS',
-  dateOfBirth: '1980-04-02',
-  claim: {
-    startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
-    status: 'built',
-    inPayment: true,
-    weeklyRate: 91.15,
-  },
-  lms: { mobile: '07700900123', workCoach: 'WC-01' },
-});
+const record = (ref: string) => recentClaimant(ref, { workCoach: 'WC-01' });
 
 export async function recordRaceHistories(): Promise<{ name: string; history: History }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hwc-golden-'));

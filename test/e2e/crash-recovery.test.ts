@@ -15,7 +15,7 @@ import { devServerExecutable } from '../../worker/binaries';
 import { PROJECT_ROOT } from '../../worker/config';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/messages';
-import { uniqueId } from '../helpers/temporal';
+import { uniqueId, recentClaimant } from '../helpers/temporal';
 import { expectTrailMatches } from '../helpers/trail';
 import { replayHistory } from '../../cli/commands/audit';
 import { AesGcmCodec, createKeyFile, loadKeys } from '../../worker/codec';
@@ -81,19 +81,6 @@ const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 60
   }
 };
 
-const record = (claimantRef: string) => ({
-  claimantRef,
-  office: 'LEEDS',
-  dateOfBirth: '1980-04-02',
-  claim: {
-    startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
-    status: 'built',
-    inPayment: true,
-    weeklyRate: 91.15,
-  },
-  lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
-});
-
 describe('worker killed mid-activity', () => {
   it('every journey completes with each letter sent exactly once', async () => {
     const taskQueue = uniqueId('e2e');
@@ -115,7 +102,7 @@ describe('worker killed mid-activity', () => {
           client: env.client,
           taskQueue,
           office: 'LEEDS',
-          record: record(ref),
+          record: recentClaimant(ref),
           putClaimant: (r, rec) => store.putClaimant(r, rec),
           trust: identity.trust,
         });

@@ -23,6 +23,7 @@ import { PROJECT_ROOT, loadConfig } from '../../worker/config';
 import { createHwcWorker } from '../../worker/worker';
 import { HWC_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { journeyQuery } from '../../workflows/messages';
+import { recentClaimant } from '../helpers/temporal';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
 const dir = mkdtempSync(join(tmpdir(), 'hwc-keys-'));
@@ -51,18 +52,7 @@ function hwc(input: string | undefined, ...args: string[]) {
   );
 }
 
-const record = (ref: string) => ({
-  claimantRef: ref,
-  office: 'LEEDS',
-  dateOfBirth: '1980-04-02',
-  claim: {
-    startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
-    status: 'built',
-    inPayment: true,
-    weeklyRate: 91.15,
-  },
-  lms: { mobile: '07700900123', workCoach: 'WC-07' },
-});
+const record = (ref: string) => recentClaimant(ref, { workCoach: 'WC-07' });
 
 describe('hwc staff hash-password', () => {
   it('prints a salted scrypt hash that the staff directory and the sign-in accept', async () => {

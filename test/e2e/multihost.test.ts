@@ -26,7 +26,7 @@ import { weeklyReport } from '../../workflows/weekly-report';
 import { deploymentIdentity } from '../helpers/identity';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { freePort } from '../helpers/ports';
-import { uniqueId } from '../helpers/temporal';
+import { uniqueId, recentClaimant } from '../helpers/temporal';
 
 const JOURNEYS = 12;
 /** The worker metrics docs/production.md lists to watch. */
@@ -136,19 +136,6 @@ const until = async <T>(what: string, ok: () => T | Promise<T>, ms = 90_000): Pr
   }
 };
 
-const record = (claimantRef: string) => ({
-  claimantRef,
-  office: 'LEEDS',
-  dateOfBirth: '1980-04-02',
-  claim: {
-    startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
-    status: 'built',
-    inPayment: true,
-    weeklyRate: 91.15,
-  },
-  lms: { potentiallyViolent: false, staffProtectionList: false, reasonableAdjustments: [], mobile: '07700900123' },
-});
-
 /** Every activity task of a workflow's history, with the identity of the worker that took its last attempt. */
 async function activityTasks(workflowId: string) {
   const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
@@ -179,7 +166,8 @@ describe('two workers on two hosts, one PostgreSQL store', () => {
     const identity = deploymentIdentity(dir);
     const sign: EventSigner = identity.signerFor('WC-01');
     const coach = { staffId: 'WC-01', role: 'work_coach' } as const;
-    const refs = Array.from({ length: JOURNEYS }, (_, i) => `MH-${process.pid}-${i}`);
+    // Three letters first: `MH-6031-10` would read as a National Insurance number (MH 60 31 10) and be refused.
+    const refs = Array.from({ length: JOURNEYS }, (_, i) => `MHT-${process.pid}-${i}`);
     // Every third conversation fails (FTP): a doubt is raised, then the claim closes and the journey ends.
     const fails = (i: number) => i % 3 === 0;
     try {
@@ -199,7 +187,7 @@ describe('two workers on two hosts, one PostgreSQL store', () => {
       );
 
       // The weekly report, as JSAPS holds it; the schedule's workflow processes it on either worker.
-      const rows = refs.map(record);
+      const rows = refs.map((ref) => recentClaimant(ref));
       const id = await reportId('LEEDS', rows);
       await store.submitReport({ id, office: 'LEEDS', source: 'multihost.json', rows });
       const weeklyId = uniqueId('weekly');
@@ -306,8 +294,8 @@ describe('two workers on two hosts, one PostgreSQL store', () => {
            GROUP BY workflow_id, kind, details HAVING count(*) > 1`,
         );
         expect(twice.rows).toEqual([]);
-        const total = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE workflow_id LIKE 'hwc-MH-%'`);
-        expect(total.rows[0].n).toBe(outbox.filter((r) => r.workflowId.startsWith('hwc-MH-')).length);
+        const total = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE workflow_id LIKE 'hwc-MHT-%'`);
+        expect(total.rows[0].n).toBe(outbox.filter((r) => r.workflowId.startsWith('hwc-MHT-')).length);
       } finally {
         await db.end();
       }

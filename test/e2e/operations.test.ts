@@ -21,6 +21,7 @@ import { weeklyReport } from '../../workflows/weekly-report';
 import { freePortPair } from '../helpers/ports';
 import { deploymentIdentity } from '../helpers/identity';
 import { hashPassword } from '../../identity/password';
+import { recentClaimant } from '../helpers/temporal';
 
 const HWC = join(PROJECT_ROOT, 'bin/hwc.js');
 const dir = mkdtempSync(join(tmpdir(), 'hwc-ops-'));
@@ -62,16 +63,7 @@ function login(staffId: string) {
 const PASSWORD = 'correct horse battery staple';
 
 const record = (ref: string, over: Record<string, unknown> = {}) => ({
-  claimantRef: ref,
-  office: 'LEEDS',
-  dateOfBirth: '1980-04-02',
-  claim: {
-    startDate: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
-    status: 'built',
-    inPayment: true,
-    weeklyRate: 91.15,
-  },
-  lms: { mobile: '07700900123', workCoach: 'WC-07' },
+  ...recentClaimant(ref, { workCoach: 'WC-07' }),
   ...over,
 });
 

@@ -65,6 +65,17 @@ export const claimant = (claimantRef: string) => ({
 });
 
 /**
+ * The same claimant for journeys on a real clock (a dev server, worker processes): the claim started two
+ * weeks before today, so the journey books within its target. `lms` adds to or replaces LMS fields
+ * (`{ workCoach: 'WC-07' }`).
+ */
+export const recentClaimant = (claimantRef: string, lms: Record<string, unknown> = {}) => {
+  const c = claimant(claimantRef);
+  const startDate = new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10);
+  return { ...c, claim: { ...c.claim, startDate }, lms: { ...c.lms, ...lms } };
+};
+
+/**
  * Starts a journey whose business clock starts at START (the simulator's offset), without search
  * attributes; with `store`, JSAPS holds the claimant's record first (the pre-call check reads it).
  */
