@@ -19,13 +19,16 @@ import '../machines/context';
 import '../domain/calendar';
 import '../domain/rules';
 import '../domain/policy';
+// The proof check and its curve: @noble/curves builds its base-point table on the first signature it checks
+// (a few ms), which a per-journey copy would redo for every journey, live and in every replay.
+import '../identity/proof';
 import './messages';
 import './search-attributes';
 import { shallowFreezeExports } from './freeze-exports';
 
 // zod's id is `./node_modules/zod/…` in a checkout, and `../<elsewhere>/node_modules/zod/…` when node_modules
 // is a symlink (a git worktree sharing another checkout's): webpack names modules by their real path.
-shallowFreezeExports(/\/node_modules\/zod\/|^\.\/domain\/(schemas|policy|booleans)\.ts$/, [
-  './domain/schemas.ts',
-  './domain/policy.ts',
-]);
+shallowFreezeExports(
+  /\/node_modules\/zod\/|^\.\/domain\/(schemas|policy|booleans|staff)\.ts$|^\.\/identity\/proof\.ts$/,
+  ['./domain/schemas.ts', './domain/policy.ts', './domain/staff.ts', './identity/proof.ts'],
+);

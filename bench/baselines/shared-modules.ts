@@ -4,6 +4,11 @@ import '../../domain/calendar';
 import '../../domain/rules';
 import '../../domain/schemas';
 import '../../machines/context';
+import '../../identity/proof';
 import { shallowFreezeExports } from '../../workflows/freeze-exports';
 
-shallowFreezeExports(/^\.\/(node_modules\/zod\/|domain\/schemas\.ts$)/, ['./domain/schemas.ts']);
+shallowFreezeExports(/\/node_modules\/zod\/|^\.\/(domain\/(schemas|staff)|identity\/proof)\.ts$/, [
+  './domain/schemas.ts',
+  './domain/staff.ts',
+  './identity/proof.ts',
+]);
