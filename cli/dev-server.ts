@@ -39,6 +39,8 @@ export class DevServerError extends Error {}
 
 /** A server line a user must see: an error or a crash, not a warning about page sizes or shards. */
 const MATTERS = /\blevel=(error|fatal|dpanic|panic)\b|^\s*(panic|fatal error|error):/i;
+/** Logged at ERROR by the server when a client stops waiting for an Update (a worker or CLI exiting): nothing failed. */
+const CLIENT_GAVE_UP = /\blevel=error\b.*\berror="context canceled"/i;
 
 export function devServerArgs(o: DevServerOptions): string[] {
   return [
@@ -101,7 +103,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => {
       o.log(line);
-      const matters = MATTERS.test(line);
+      const matters = MATTERS.test(line) && !CLIENT_GAVE_UP.test(line);
       if (matters) lastProblem = line;
       if (o.verbose || (matters && !stopping)) o.show(`temporal: ${terminalSafe(line)}`);
     });
